@@ -1,0 +1,85 @@
+import { CountersignError } from './errors.js';
+import type { BodyInput } from './types.js';
+
+const encoder = new TextEncoder();
+
+function tooLarge(limit: number): CountersignError {
+  return new CountersignError(
+    'BODY_TOO_LARGE',
+    `The body is larger than this endpoint accepts (${limit} bytes). Raise \`maxBodyBytes\` on the receiver or the endpoint if the platform really sends more.`,
+  );
+}
+
+function toBytes(chunk: Uint8Array | string): Uint8Array {
+  return typeof chunk === 'string' ? encoder.encode(chunk) : chunk;
+}
+
+function isAsyncIterable(value: unknown): value is AsyncIterable<Uint8Array | string> {
+  return typeof (value as { [Symbol.asyncIterator]?: unknown })[Symbol.asyncIterator] === 'function';
+}
+
+function isReadableStream(value: unknown): value is ReadableStream<Uint8Array> {
+  return typeof (value as { getReader?: unknown }).getReader === 'function';
+}
+
+async function* iterateStream(stream: ReadableStream<Uint8Array>): AsyncGenerator<Uint8Array> {
+  const reader = stream.getReader();
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return;
+      yield value;
+    }
+  } finally {
+    // Stops the transfer when we leave early (body too large) and frees the lock either way.
+    reader.cancel().catch(() => undefined);
+  }
+}
+
+function concat(chunks: Uint8Array[], total: number): Uint8Array {
+  if (chunks.length === 1) return chunks[0] as Uint8Array;
+  const out = new Uint8Array(total);
+  let offset = 0;
+  for (const c of chunks) {
+    out.set(c, offset);
+    offset += c.byteLength;
+  }
+  return out;
+}
+
+/**
+ * Read a body up to `limit` bytes. A declared `Content-Length` over the limit is refused before reading;
+ * a body that grows past the limit is refused as soon as it does, without buffering the excess.
+ */
+export async function readBody(body: BodyInput, limit: number, contentLength?: string): Promise<Uint8Array> {
+  if (contentLength !== undefined) {
+    const declared = Number(contentLength);
+    if (Number.isFinite(declared) && declared > limit) throw tooLarge(limit);
+  }
+  if (body === null || body === undefined) return new Uint8Array(0);
+  if (typeof body === 'string' || body instanceof Uint8Array) {
+    const bytes = toBytes(body);
+    if (bytes.byteLength > limit) throw tooLarge(limit);
+    return bytes;
+  }
+  const source = isReadableStream(body) ? iterateStream(body) : isAsyncIterable(body) ? body : undefined;
+  if (source === undefined) {
+    throw new CountersignError('BODY_READ_FAILED', 'The request body is of a kind countersign cannot read (expected bytes, a string or a stream).');
+  }
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  try {
+    for await (const raw of source) {
+      const chunk = toBytes(raw);
+      total += chunk.byteLength;
+      if (total > limit) throw tooLarge(limit);
+      chunks.push(chunk);
+    }
+  } catch (error) {
+    if (error instanceof CountersignError) throw error;
+    throw new CountersignError('BODY_READ_FAILED', 'The request body could not be read (the client aborted or the stream failed).', {
+      cause: error,
+    });
+  }
+  return concat(chunks, total);
+}

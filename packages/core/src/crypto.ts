@@ -1,0 +1,67 @@
+/** Web Crypto helpers (no `node:crypto`), so the core runs on Node, Workers, Deno and Bun alike. */
+
+const encoder = new TextEncoder();
+
+/**
+ * Compare two secrets in time that depends only on their lengths, never on where they differ.
+ * Strings are compared as UTF-8 bytes.
+ */
+export function timingSafeEqual(a: Uint8Array | string, b: Uint8Array | string): boolean {
+  const x = typeof a === 'string' ? encoder.encode(a) : a;
+  const y = typeof b === 'string' ? encoder.encode(b) : b;
+  const length = Math.max(x.byteLength, y.byteLength);
+  let diff = x.byteLength ^ y.byteLength;
+  for (let i = 0; i < length; i++) diff |= (x[i] ?? 0) ^ (y[i] ?? 0);
+  return diff === 0;
+}
+
+export type HmacAlgorithm = 'SHA-1' | 'SHA-256' | 'SHA-512';
+
+const keyCache = new Map<string, Promise<CryptoKey>>();
+
+function importHmacKey(secret: Uint8Array | string, hash: HmacAlgorithm): Promise<CryptoKey> {
+  const raw = typeof secret === 'string' ? encoder.encode(secret) : secret;
+  const cacheKey = typeof secret === 'string' ? `${hash}:s:${secret}` : undefined;
+  if (cacheKey !== undefined) {
+    const cached = keyCache.get(cacheKey);
+    if (cached) return cached;
+  }
+  const promise = crypto.subtle.importKey('raw', raw as BufferSource, { name: 'HMAC', hash }, false, ['sign']);
+  if (cacheKey !== undefined && keyCache.size < 1000) keyCache.set(cacheKey, promise);
+  return promise;
+}
+
+/** HMAC of `data` keyed with `secret`, as raw bytes. */
+export async function hmac(hash: HmacAlgorithm, secret: Uint8Array | string, data: Uint8Array | string): Promise<Uint8Array> {
+  const key = await importHmacKey(secret, hash);
+  const bytes = typeof data === 'string' ? encoder.encode(data) : data;
+  return new Uint8Array(await crypto.subtle.sign('HMAC', key, bytes as BufferSource));
+}
+
+/** SHA-256 digest as lower-case hex. */
+export async function sha256Hex(data: Uint8Array | string): Promise<string> {
+  const bytes = typeof data === 'string' ? encoder.encode(data) : data;
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes as BufferSource));
+  let out = '';
+  for (const b of digest) out += b.toString(16).padStart(2, '0');
+  return out;
+}
+
+/** Standard base64 of bytes (no `Buffer`). */
+export function toBase64(bytes: Uint8Array): string {
+  let binary = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(binary);
+}
+
+/** Bytes of a standard or URL-safe base64 string; `undefined` when it is not base64. */
+export function fromBase64(text: string): Uint8Array | undefined {
+  try {
+    const binary = atob(text.replace(/-/g, '+').replace(/_/g, '/'));
+    const out = new Uint8Array(binary.length);
+    for (let i = 0; i < binary.length; i++) out[i] = binary.charCodeAt(i);
+    return out;
+  } catch {
+    return undefined;
+  }
+}

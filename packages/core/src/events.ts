@@ -1,0 +1,70 @@
+import type { Provider, ProviderTypes } from './provider.js';
+
+/** The endpoints of a receiver: name -> provider. */
+export type Endpoints = Record<string, Provider<ProviderTypes>>;
+
+type TypesOf<P> = P extends Provider<infer T> ? T : never;
+type EventsOf<P> = TypesOf<P>['events'];
+type TopicsOf<P> = TypesOf<P>['topics'];
+type BaseOf<P> = TypesOf<P>['base'];
+
+interface EventCommon<Endpoint extends string> {
+  /** The dedupe key: identical for every copy and retry of this event. */
+  id: string;
+  endpoint: Endpoint;
+  /** The topic the event belongs to (`AGREEMENT`, `SIGNATURE_REQUEST`), when the provider has topics. */
+  topic: string | undefined;
+  /** When the delivery was accepted. */
+  receivedAt: Date;
+  /** 1 on the first attempt, higher on retries after a handler failed. */
+  attempt: number;
+}
+
+/** An event the provider knows: `payload` is precisely typed. */
+export interface KnownEvent<Endpoint extends string, Name extends string, Payload> extends EventCommon<Endpoint> {
+  name: Name;
+  known: true;
+  payload: Payload;
+}
+
+/** An event the provider does not know (yet): it passes through with the provider's lenient base type. */
+export interface UnknownEvent<Endpoint extends string, Payload> extends EventCommon<Endpoint> {
+  name: string;
+  known: false;
+  payload: Payload;
+}
+
+type KnownEventsOf<E extends Endpoints, K extends keyof E & string> = {
+  [N in keyof EventsOf<E[K]> & string]: KnownEvent<K, N, EventsOf<E[K]>[N]>;
+};
+
+type AllOf<E extends Endpoints, K extends keyof E & string> =
+  | KnownEventsOf<E, K>[keyof KnownEventsOf<E, K>]
+  | UnknownEvent<K, BaseOf<E[K]>>;
+
+/**
+ * Every name `on()` accepts: `<endpoint>:<EVENT>`, `<endpoint>:<TOPIC>` (every event of a topic)
+ * and `<endpoint>:*` (every event of the endpoint, known or not).
+ */
+export type EventName<E extends Endpoints> = {
+  [K in keyof E & string]: `${K}:${(keyof EventsOf<E[K]> & string) | (keyof TopicsOf<E[K]> & string) | '*'}`;
+}[keyof E & string];
+
+/** The event a handler registered under `Name` receives. */
+export type EventFor<E extends Endpoints, Name extends string> = Name extends `${infer K}:${infer R}`
+  ? K extends keyof E & string
+    ? R extends '*'
+      ? AllOf<E, K>
+      : R extends keyof EventsOf<E[K]> & string
+        ? KnownEventsOf<E, K>[R]
+        : R extends keyof TopicsOf<E[K]>
+          ? KnownEventsOf<E, K>[TopicsOf<E[K]>[R] & keyof KnownEventsOf<E, K>] | UnknownEvent<K, BaseOf<E[K]>>
+          : never
+    : never
+  : never;
+
+/** Any event of any endpoint, as `onAny` receives it. Narrow with `endpoint`, `known` and `name`. */
+export type AnyEvent<E extends Endpoints> = { [K in keyof E & string]: AllOf<E, K> }[keyof E & string];
+
+/** A handler may return anything; a rejected promise or a throw counts as a failure (retried). */
+export type Handler<Ev> = (event: Ev) => unknown;

@@ -1,0 +1,53 @@
+/** An accepted event as it travels through a queue: plain JSON, so a durable queue can store it. */
+export interface QueuedEvent {
+  /** Unique per endpoint and dedupe key: `<endpoint>:<key>`. */
+  id: string;
+  endpoint: string;
+  name: string;
+  topic?: string | undefined;
+  known: boolean;
+  /** The dedupe key. */
+  key: string;
+  payload: unknown;
+  /** ISO 8601 time the delivery was accepted. */
+  receivedAt: string;
+}
+
+export interface DispatchInfo {
+  /** 1 for the first attempt. */
+  attempt: number;
+  maxAttempts: number;
+}
+
+/** Runs the handlers of one event; rejects when a handler failed (the queue then retries). */
+export type Dispatch = (event: QueuedEvent, info: DispatchInfo) => Promise<void>;
+
+export interface DeadLetter {
+  id: string;
+  event: QueuedEvent;
+  attempts: number;
+  /** ISO 8601 time of the last failure. */
+  failedAt: string;
+  error: { message: string; code?: string | undefined; stack?: string | undefined };
+}
+
+/**
+ * Where accepted events wait for their handlers. `enqueue` resolves only once the event is safely stored:
+ * the receiver acknowledges the delivery after that, never before.
+ */
+export interface EventQueue {
+  enqueue(event: QueuedEvent): Promise<void>;
+  /**
+   * In-process queues start delivering to `dispatch` here (the receiver calls it). Queues whose events are
+   * handled by a separate worker leave it out.
+   */
+  consume?(dispatch: Dispatch): void;
+  /** Events whose handlers failed on every attempt. */
+  deadLetters(): Promise<DeadLetter[]>;
+  /** Put a dead letter back in the queue for a fresh round of attempts. */
+  replay(id: string): Promise<void>;
+  /** Resolve when the queue can take events; reject otherwise (readiness checks). */
+  ping?(): Promise<void>;
+  /** Stop taking events and let in-flight work finish. */
+  close(): Promise<void>;
+}

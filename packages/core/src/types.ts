@@ -1,0 +1,69 @@
+import type { HeaderReader, HeadersInput } from './headers.js';
+
+/** A request body as an adapter can hand it over, without buffering it first. */
+export type BodyInput =
+  | Uint8Array
+  | string
+  | AsyncIterable<Uint8Array | string>
+  | ReadableStream<Uint8Array>
+  | null
+  | undefined;
+
+/** What the TLS layer knows about the client certificate (mutual TLS), when the adapter can see it. */
+export interface PeerCertificate {
+  /** SHA-256 fingerprint, colon-separated hex as Node prints it (`AB:CD:...`). */
+  fingerprint256?: string;
+  /** Subject fields, e.g. `{ CN: 'webhooks.adobesign.com', O: 'Adobe Inc.' }`. */
+  subject?: Readonly<Record<string, string | readonly string[]>>;
+  /** Whether the TLS layer validated the certificate against the server's trusted CAs. */
+  authorized?: boolean;
+}
+
+/** One HTTP delivery, framework-free: what every adapter turns its request into. */
+export interface WebhookRequest {
+  method: string;
+  /** The endpoint name (`adobe`), or a path whose last segment is the name (`/webhooks/adobe`). */
+  endpoint: string;
+  headers: HeadersInput;
+  /** The raw body: bytes, a string, a Node stream or a Web `ReadableStream`. */
+  body?: BodyInput;
+  /** The TLS client certificate, when the connection had one. */
+  peerCertificate?: PeerCertificate;
+}
+
+/** The answer to send back; adapters write it verbatim. */
+export interface WebhookResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+/** What a provider sees of one delivery. Body helpers are lazy and cached. */
+export interface DeliveryContext {
+  readonly endpoint: string;
+  readonly method: string;
+  readonly headers: HeaderReader;
+  /** The exact raw bytes as received. */
+  readonly body: Uint8Array;
+  readonly peerCertificate: PeerCertificate | undefined;
+  /** Aborted when the endpoint's time budget runs out: pass it to remote calls. */
+  readonly signal: AbortSignal;
+  /** The body decoded as UTF-8. */
+  text(): string;
+  /** The body parsed as JSON; throws a coded 400 error when it is not a JSON object. */
+  json(): Record<string, unknown>;
+}
+
+/** One event as a provider reads it from a delivery. */
+export interface ParsedEvent {
+  /** The event name as used in `on()`, e.g. `AGREEMENT_CREATED` or `SIGNATURE_REQUEST.LAUNCHED`. */
+  name: string;
+  /** The topic the name belongs to, for topic handlers (`AGREEMENT`, `SIGNATURE_REQUEST`). */
+  topic?: string | undefined;
+  /** Whether the provider knows this event (typed payload) or let it pass through leniently. */
+  known: boolean;
+  /** Identifies the event across retries and copies: the dedupe key. */
+  key: string;
+  /** The validated payload (JSON-serialisable, or revivable from JSON by the provider). */
+  payload: unknown;
+}
