@@ -19,3 +19,7 @@ export type { MemoryQueue, MemoryQueueOptions, BackoffOptions } from './queue/me
 export type { EventQueue, QueuedEvent, DeadLetter, Dispatch, DispatchInfo } from './queue/types.js';
 export { timingSafeEqual, hmac, sha256Hex, toBase64, fromBase64 } from './crypto.js';
 export type { HmacAlgorithm } from './crypto.js';
+export * from './providers/adobe-sign/index.js';
+export * from './providers/ignisign/index.js';
+export * from './providers/signit/index.js';
+export * from './providers/docstudio/index.js';
