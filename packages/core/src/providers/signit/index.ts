@@ -1,1 +1,105 @@
-export {};
+import { CountersignError } from '../../errors.js';
+import { defineProvider, emptyResponse, type Provider } from '../../provider.js';
+import type { DeliveryContext, ParsedEvent } from '../../types.js';
+import { signitAuthenticator, type SignitApp, type SignitFreshnessOptions } from './auth.js';
+import { signitDedupeKey } from './dedupe.js';
+import { matchSignitEvent, type SignitTopicEvents } from './events.js';
+import { describeIssues, signitBasePayloadSchema, signitBodySchema, signitPayloadSchemas, type SignitBasePayload, type SignitEvents } from './schema.js';
+
+export { SIGNIT_EVENTS, SIGNIT_TOPICS } from './events.js';
+export type { SignitEventName, SignitTopic, SignitTopicEvents } from './events.js';
+export {
+  signitBodySchema,
+  signitEnvelopePayloadSchema,
+  signitVerificationPayloadSchema,
+  signitSignaturePayloadSchema,
+  signitBasePayloadSchema,
+} from './schema.js';
+export type { SignitEvents, SignitEnvelopePayload, SignitVerificationPayload, SignitSignaturePayload, SignitBasePayload } from './schema.js';
+export type { SignitApp, SignitFreshnessOptions } from './auth.js';
+
+/** The event types of a `signit()` endpoint. */
+export type SignitTypes = {
+  events: SignitEvents;
+  topics: SignitTopicEvents;
+  base: SignitBasePayload;
+};
+
+interface SignitCommonOptions {
+  /**
+   * Refuse deliveries whose `X-Signit-Date` is more than `windowMs` from now, and replays of an
+   * `X-Signit-Nonce`. Off by default: SignIt does not document its retry policy, and its dates are only as good
+   * as both clocks.
+   */
+  freshness?: SignitFreshnessOptions;
+  /** Time budget of one delivery (ms). Default: the receiver's. */
+  timeoutMs?: number;
+  /** Largest accepted body (bytes). Default: the receiver's. */
+  maxBodyBytes?: number;
+}
+
+export type SignitOptions = SignitCommonOptions &
+  (
+    | { /** One app. */ appId: string; appSecret: string; apps?: never }
+    | { /** Several apps (or several secrets of one app id), e.g. while rotating a secret. */ apps: readonly SignitApp[]; appId?: never; appSecret?: never }
+  );
+
+function invalid(message: string, details?: unknown): CountersignError {
+  return new CountersignError('PAYLOAD_INVALID', message, details === undefined ? {} : { details });
+}
+
+function decodeRawData(rawData: string | Record<string, unknown>): Record<string, unknown> {
+  if (typeof rawData !== 'string') return rawData;
+  let value: unknown;
+  try {
+    value = JSON.parse(rawData);
+  } catch (error) {
+    throw invalid(`rawData is not a JSON document (SignIt encodes it as a JSON string): ${error instanceof Error ? error.message : String(error)}`);
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw invalid('rawData must encode a JSON object.');
+  return value as Record<string, unknown>;
+}
+
+async function parse(ctx: DeliveryContext): Promise<ParsedEvent> {
+  const body = signitBodySchema.safeParse(ctx.json());
+  if (!body.success) throw invalid(`The body is not a SignIt delivery: ${describeIssues(body.error)}`, body.error.issues);
+  const rawData = decodeRawData(body.data.rawData);
+  const match = matchSignitEvent(body.data.event);
+  const schema = match.known ? signitPayloadSchemas[match.topic] : signitBasePayloadSchema;
+  const payload = schema.safeParse({ ...body.data, rawData });
+  if (!payload.success) throw invalid(`The SignIt "${match.name}" event is not valid: ${describeIssues(payload.error)}`, payload.error.issues);
+  const rawText = typeof body.data.rawData === 'string' ? body.data.rawData : JSON.stringify(body.data.rawData);
+  return {
+    name: match.name,
+    topic: match.topic,
+    known: match.known,
+    key: await signitDedupeKey(match.name, payload.data.rawData, rawText),
+    payload: payload.data,
+  };
+}
+
+/**
+ * A SignIt (signit.cn) webhook endpoint: verifies `X-Signit-Signature` (HMAC-SHA512 with the app secret),
+ * decodes `rawData` and dispatches under the event name (`signit:envelopeCompleted`) or its topic
+ * (`signit:envelope`, `signit:participant`, `signit:verification`, `signit:signature`).
+ *
+ * ```ts
+ * signit({ appId: process.env.SIGNIT_APP_ID!, appSecret: process.env.SIGNIT_APP_SECRET! })
+ * signit({ apps: [{ appId, appSecret: newSecret }, { appId, appSecret: oldSecret }] }) // rotation
+ * ```
+ */
+export function signit(options: SignitOptions): Provider<SignitTypes> {
+  const apps = options.apps ?? [{ appId: options.appId, appSecret: options.appSecret }];
+  const auth = signitAuthenticator(apps, options.freshness);
+  return defineProvider<SignitTypes>({
+    kind: 'signit',
+    timeoutMs: options.timeoutMs,
+    maxBodyBytes: options.maxBodyBytes,
+    authenticate: (ctx) => auth.authenticate(ctx),
+    parse,
+    acknowledge(ctx) {
+      auth.acknowledged(ctx);
+      return emptyResponse(200);
+    },
+  });
+}
