@@ -1,1 +1,100 @@
-export {};
+import { CountersignError } from '../../errors.js';
+import { defineProvider, emptyResponse, type Provider } from '../../provider.js';
+import type { DeliveryContext, ParsedEvent } from '../../types.js';
+import { docstudioBasicAuth } from './auth.js';
+import { docstudioDedupeKey } from './dedupe.js';
+import { isDocStudioStatus } from './events.js';
+import { describeIssues, docstudioPayloadSchema, toDocStudioDate, type DocStudioEvents, type DocStudioPayload } from './schema.js';
+
+export { DOCSTUDIO_STATUSES } from './events.js';
+export type { DocStudioStatus } from './events.js';
+export { docstudioPayloadSchema } from './schema.js';
+export type { DocStudioPayload, DocStudioEvents } from './schema.js';
+
+/** The event types of a `docstudio()` endpoint. */
+export type DocStudioTypes = {
+  events: DocStudioEvents;
+  topics: Record<never, never>;
+  base: DocStudioPayload;
+};
+
+export interface DocStudioOptions {
+  /** The callback's `login` (HTTP Basic). Set both or neither; without them deliveries are not authenticated. */
+  login?: string;
+  /** The callback's `password` (HTTP Basic). */
+  password?: string;
+  /** The callback's `successCode`: every accepted (or duplicate) delivery is answered with exactly this. Default 200. */
+  successCode?: number;
+  /**
+   * The callback's `timeout` as configured in DocStudio (ms, 100..60000, default 5000). The endpoint answers
+   * within it minus a safety margin (10%, between 50 ms and 1 s) for the network.
+   */
+  timeoutMs?: number;
+  /** Largest accepted body (bytes). Default: the receiver's. */
+  maxBodyBytes?: number;
+}
+
+function configError(message: string): CountersignError {
+  return new CountersignError('CONFIG_INVALID', `docstudio: ${message}`);
+}
+
+/** The time budget for a callback `timeout`: leave the network a margin. */
+function budget(timeoutMs: number): number {
+  return timeoutMs - Math.min(1000, Math.max(50, Math.round(timeoutMs / 10)));
+}
+
+function parse(ctx: DeliveryContext): ParsedEvent {
+  const result = docstudioPayloadSchema.safeParse(ctx.json());
+  if (!result.success) {
+    throw new CountersignError('PAYLOAD_INVALID', `The body is not a DocStudio envelope callback: ${describeIssues(result.error)}`, {
+      details: result.error.issues,
+    });
+  }
+  const payload = result.data;
+  return { name: payload.status, known: isDocStudioStatus(payload.status), key: docstudioDedupeKey(payload), payload };
+}
+
+/** Turn the dates of a payload that went through JSON back into `Date`; payloads already revived are unchanged. */
+function revive({ payload }: { payload: unknown }): unknown {
+  if (typeof payload !== 'object' || payload === null) return payload;
+  const record = payload as Record<string, unknown>;
+  const out: Record<string, unknown> = { ...record };
+  for (const field of ['receiveDate', 'expireDate'] as const) {
+    const value = record[field];
+    if (value !== undefined && value !== null) out[field] = toDocStudioDate(value) ?? value;
+  }
+  return out;
+}
+
+/**
+ * A DocStudio / WhiteDoc envelope callback endpoint: HTTP Basic with the callback's login and password,
+ * one event per envelope status (`docstudio:COMPLETED`), answered with exactly the callback's `successCode`.
+ *
+ * ```ts
+ * docstudio({ login: 'hooks', password: process.env.DOCSTUDIO_PASSWORD!, successCode: 200, timeoutMs: 5000 })
+ * ```
+ */
+export function docstudio(options: DocStudioOptions = {}): Provider<DocStudioTypes> {
+  const { login, password, successCode = 200, timeoutMs = 5000, maxBodyBytes } = options;
+  if ((login === undefined) !== (password === undefined)) throw configError('set both `login` and `password`, or neither.');
+  if (login !== undefined && (typeof login !== 'string' || login === '' || login.includes(':'))) {
+    throw configError('`login` must be a non-empty string without ":" (HTTP Basic cannot carry one).');
+  }
+  if (password !== undefined && typeof password !== 'string') throw configError('`password` must be a string.');
+  if (!Number.isInteger(successCode) || successCode < 200 || successCode > 299) {
+    throw configError(`\`successCode\` must be the 2xx code configured on the callback (got ${String(successCode)}).`);
+  }
+  if (typeof timeoutMs !== 'number' || !Number.isFinite(timeoutMs) || timeoutMs < 100 || timeoutMs > 60_000) {
+    throw configError(`\`timeoutMs\` must be the callback's timeout, 100..60000 ms as DocStudio allows (got ${String(timeoutMs)}).`);
+  }
+  const authenticate = login !== undefined && password !== undefined ? docstudioBasicAuth(login, password) : () => undefined;
+  return defineProvider<DocStudioTypes>({
+    kind: 'docstudio',
+    timeoutMs: budget(timeoutMs),
+    maxBodyBytes,
+    authenticate,
+    parse,
+    acknowledge: () => emptyResponse(successCode),
+    revive,
+  });
+}
