@@ -1,0 +1,199 @@
+import { errors as joseErrors, createRemoteJWKSet, jwtVerify, type JWTVerifyGetKey, type KeyInput } from 'jose';
+import { CountersignError } from '../../errors.js';
+import type { IgnisignAppEnv } from './events.js';
+
+/** What a token verifier is asked about one delivery. */
+export interface IgnisignTokenCheck {
+  /** The delivery's `verificationToken`. */
+  token: string;
+  /** The delivery's `appId` and `appEnv`, already checked against the endpoint's. */
+  appId: string;
+  appEnv: IgnisignAppEnv;
+  /** The exact raw body. */
+  body: Uint8Array;
+  /** Aborted when the delivery's time budget runs out: pass it to any remote call. */
+  signal: AbortSignal;
+}
+
+/**
+ * Decides whether a delivery's `verificationToken` is genuine: `true` accepts, `false` refuses (401).
+ * Throw a `CountersignError` to answer with its code; any other throw answers 503 `VERIFICATION_UNAVAILABLE`
+ * (Ignisign retries). The endpoint calls it at most once per token (see `ignisign()`).
+ */
+export type IgnisignTokenVerifier = (check: IgnisignTokenCheck) => boolean | Promise<boolean>;
+
+export interface IgnisignApiOptions {
+  /** The app's Ignisign API key (secret), sent as `Authorization: Bearer <apiKey>`. */
+  apiKey: string;
+  /** Default `https://api.ignisign.io`. */
+  baseUrl?: string;
+  /** Longest wait for the API (ms), within the delivery's own budget. Default 3000. */
+  timeoutMs?: number;
+  /** A `fetch` implementation (proxies, tests). Default: the global `fetch`. */
+  fetch?: typeof fetch;
+}
+
+export const IGNISIGN_API_BASE_URL = 'https://api.ignisign.io';
+const CHECK_PATH = '/v4/tokens/webhook-verification/checking-consumption';
+const RETRY_NOTE = 'the delivery was not accepted and Ignisign will retry it';
+
+/** 503 `VERIFICATION_UNAVAILABLE`: the token could not be checked, so Ignisign must deliver again. */
+export function verificationUnavailable(message: string, cause?: unknown): CountersignError {
+  return new CountersignError('VERIFICATION_UNAVAILABLE', `${message}; ${RETRY_NOTE}.`, { cause, headers: { 'retry-after': '5' } });
+}
+
+function reasonOf(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const cause = error.cause instanceof Error ? ` (${error.cause.message})` : '';
+  return `${error.message}${cause}`;
+}
+
+/**
+ * Verify tokens the way Ignisign's SDK does: ask Ignisign's API, which checks **and consumes** the token
+ * (`POST {baseUrl}/v4/tokens/webhook-verification/checking-consumption`). Genuine only on `isValid: true`.
+ * Anything that prevents an answer (network, timeout, 5xx, an unreadable answer, our own API key refused)
+ * answers 503 so Ignisign delivers again and no event is lost.
+ */
+export function ignisignApi(options: IgnisignApiOptions): IgnisignTokenVerifier {
+  const { apiKey } = options;
+  if (typeof apiKey !== 'string' || apiKey === '') {
+    throw new CountersignError('CONFIG_INVALID', 'ignisignApi: `apiKey` is required (the Ignisign API key of the app, from the Ignisign console).');
+  }
+  const timeoutMs = options.timeoutMs ?? 3000;
+  if (!(timeoutMs > 0)) throw new CountersignError('CONFIG_INVALID', 'ignisignApi: `timeoutMs` must be a positive number of milliseconds.');
+  let url: string;
+  try {
+    url = new URL(`${(options.baseUrl ?? IGNISIGN_API_BASE_URL).replace(/\/+$/, '')}${CHECK_PATH}`).href;
+  } catch {
+    throw new CountersignError('CONFIG_INVALID', `ignisignApi: \`baseUrl\` must be an absolute URL such as ${IGNISIGN_API_BASE_URL}.`);
+  }
+  const send = options.fetch ?? ((input: RequestInfo | URL, init?: RequestInit) => fetch(input, init));
+
+  return async ({ token, appId, appEnv, signal }) => {
+    const timeout = AbortSignal.timeout(timeoutMs);
+    const abortedWhy = (): string | undefined =>
+      signal.aborted
+        ? "The delivery's time budget ran out while Ignisign's verification API was being asked"
+        : timeout.aborted
+          ? `Ignisign's verification API did not answer within ${timeoutMs} ms`
+          : undefined;
+
+    let response: Response;
+    try {
+      response = await send(url, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json', accept: 'application/json' },
+        body: JSON.stringify({ token, appId, appEnv }),
+        signal: AbortSignal.any([signal, timeout]),
+      });
+    } catch (error) {
+      throw verificationUnavailable(abortedWhy() ?? `Ignisign's verification API could not be reached: ${reasonOf(error)}`, error);
+    }
+    if (!response.ok) {
+      await response.body?.cancel().catch(() => undefined);
+      if (response.status === 401 || response.status === 403) {
+        throw verificationUnavailable(
+          `Ignisign's verification API refused our API key (HTTP ${response.status}): check the \`apiKey\` given to ignisignApi() ` +
+            '(it must belong to the same app and environment as the webhook)',
+        );
+      }
+      throw verificationUnavailable(`Ignisign's verification API answered HTTP ${response.status}`);
+    }
+    let answer: unknown;
+    try {
+      answer = await response.json();
+    } catch (error) {
+      throw verificationUnavailable(abortedWhy() ?? "Ignisign's verification API answered with a body that is not JSON", error);
+    }
+    const isValid = typeof answer === 'object' && answer !== null ? (answer as { isValid?: unknown }).isValid : undefined;
+    if (typeof isValid !== 'boolean') throw verificationUnavailable("Ignisign's verification API answered without a boolean `isValid`");
+    return isValid;
+  };
+}
+
+export interface IgnisignJwtOptions {
+  /** URL of the platform's JSON Web Key Set (keys are fetched and cached by jose). */
+  jwksUrl?: string | URL;
+  /** A verification key or shared secret instead of `jwksUrl`: a `CryptoKey`, a JWK, secret bytes, or a key resolver. */
+  key?: KeyInput | JWTVerifyGetKey;
+  /** Expected `iss`. */
+  issuer?: string | string[];
+  /** Expected `aud`. */
+  audience?: string | string[];
+  /** Accepted `alg` values. Default: whatever the key allows. */
+  algorithms?: string[];
+  /** Tolerated clock skew (seconds, or a span such as `'30s'`). Default 0. */
+  clockTolerance?: number | string;
+}
+
+/** jose errors that mean "this token is not good" (401), as opposed to "we could not tell" (503). */
+const REFUSALS = new Set<string>([
+  joseErrors.JWTExpired.code,
+  joseErrors.JWTClaimValidationFailed.code,
+  joseErrors.JWTInvalid.code,
+  joseErrors.JWSInvalid.code,
+  joseErrors.JWSSignatureVerificationFailed.code,
+  joseErrors.JOSEAlgNotAllowed.code,
+  joseErrors.JOSENotSupported.code,
+  joseErrors.JWKSNoMatchingKey.code,
+  joseErrors.JWKSMultipleMatchingKeys.code,
+]);
+
+function jwtKey({ jwksUrl, key }: IgnisignJwtOptions): KeyInput | JWTVerifyGetKey {
+  if (key !== undefined && jwksUrl === undefined) return key;
+  if (jwksUrl !== undefined && key === undefined) {
+    try {
+      return createRemoteJWKSet(new URL(jwksUrl));
+    } catch {
+      throw new CountersignError('CONFIG_INVALID', 'ignisignJwt: `jwksUrl` must be an absolute http(s) URL.');
+    }
+  }
+  throw new CountersignError('CONFIG_INVALID', "ignisignJwt: give exactly one of `jwksUrl` (the platform's JWKS URL) or `key`.");
+}
+
+function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}
+
+/**
+ * For Ignisign-style platforms whose `verificationToken` is a JWT: verify its signature, `exp`/`nbf`,
+ * and `iss`/`aud` when configured; when the token carries `appId` / `appEnv` claims they must match the delivery's.
+ * The token does not sign the body: the endpoint's once-per-token memo refuses the same token on another body.
+ */
+export function ignisignJwt(options: IgnisignJwtOptions): IgnisignTokenVerifier {
+  const verificationKey = jwtKey(options);
+  const verifyOptions = {
+    issuer: options.issuer,
+    audience: options.audience,
+    algorithms: options.algorithms,
+    clockTolerance: options.clockTolerance,
+  };
+
+  return async ({ token, appId, appEnv, signal }) => {
+    let claims: Record<string, unknown>;
+    try {
+      ({ payload: claims } = await raceAbort(jwtVerify(token, verificationKey, verifyOptions), signal));
+    } catch (error) {
+      const code = error instanceof joseErrors.JOSEError ? error.code : undefined;
+      if (code !== undefined && REFUSALS.has(code)) {
+        throw new CountersignError('AUTH_INVALID', `The verificationToken was refused: ${(error as Error).message}.`, { cause: error });
+      }
+      if (signal.aborted) throw verificationUnavailable("The delivery's time budget ran out while verifying the token", error);
+      throw verificationUnavailable(`The token's keys could not be obtained: ${reasonOf(error)}`, error);
+    }
+    for (const [claim, expected] of [
+      ['appId', appId],
+      ['appEnv', appEnv],
+    ] as const) {
+      if (claims[claim] !== undefined && claims[claim] !== expected) {
+        throw new CountersignError('AUTH_INVALID', `The verificationToken was issued for another ${claim}.`);
+      }
+    }
+    return true;
+  };
+}
