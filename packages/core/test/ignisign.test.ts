@@ -1,0 +1,550 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { readdirSync, readFileSync } from 'node:fs';
+import { afterEach, describe, expect, it } from 'vitest';
+import { exportJWK, generateKeyPair, SignJWT } from 'jose';
+import {
+  createReceiver,
+  ignisign,
+  ignisignApi,
+  ignisignJwt,
+  memoryQueue,
+  type EventQueue,
+  type IgnisignAppEnv,
+  type IgnisignTokenVerifier,
+  type QueuedEvent,
+  type WebhookResponse,
+} from '@countersign/core';
+import { fakeIgnisignApi, ignisignDelivery, type FakeIgnisignApi } from '../../testing/src/ignisign.js';
+
+const APP_ID = 'appId_e5d6bcfb-e9f4-4858-8027-b65e1a170bd7';
+const APP_ENV: IgnisignAppEnv = 'DEVELOPMENT';
+const FIXTURES = new URL('../../../test/fixtures/ignisign/', import.meta.url);
+
+interface Fixture {
+  name: string;
+  credentials: { appId: string; appEnv: IgnisignAppEnv; validTokens: string[] };
+  request: { method: string; headers: Record<string, string>; body: string };
+  expect: { accepted: boolean; topic: string; action: string; msgNature: string };
+}
+
+const fixtures: Fixture[] = readdirSync(FIXTURES)
+  .filter((file) => file.endsWith('.json'))
+  .sort()
+  .map((file) => JSON.parse(readFileSync(new URL(file, FIXTURES), 'utf8')) as Fixture);
+
+function fixture(topic: string, action: string): Fixture {
+  const found = fixtures.find((f) => f.expect.topic === topic && f.expect.action === action);
+  if (!found) throw new Error(`no fixture for ${topic}.${action}`);
+  return found;
+}
+
+const cleanups: Array<() => Promise<unknown>> = [];
+afterEach(async () => {
+  await Promise.all(cleanups.splice(0).map((fn) => fn()));
+});
+
+interface Seen {
+  via: string;
+  name: string;
+  id: string;
+  known: boolean;
+  topic: string | undefined;
+  payload: unknown;
+}
+
+async function setup(
+  options: {
+    validTokens?: Iterable<string>;
+    timeoutMs?: number;
+    queue?: EventQueue;
+    verifyToken?: (api: FakeIgnisignApi) => IgnisignTokenVerifier;
+  } = {},
+) {
+  const api = await fakeIgnisignApi({ validTokens: options.validTokens });
+  const queue = memoryQueue({ backoff: { delayMs: 1, jitter: 0 } });
+  const verifyToken = options.verifyToken?.(api) ?? ignisignApi({ apiKey: api.apiKey, baseUrl: api.url });
+  const receiver = createReceiver({
+    endpoints: { ignisign: ignisign({ appId: APP_ID, appEnv: APP_ENV, verifyToken, timeoutMs: options.timeoutMs }) },
+    queue: options.queue ?? queue,
+  });
+  const seen: Seen[] = [];
+  const record = (via: string) => (e: { name: string; id: string; known: boolean; topic: string | undefined; payload: unknown }) => {
+    seen.push({ via, name: e.name, id: e.id, known: e.known, topic: e.topic, payload: e.payload });
+  };
+  receiver.onAny(record('any'));
+  cleanups.push(() => receiver.close(), () => api.close());
+  const send = (request: { body: string; headers?: Record<string, string> }): Promise<WebhookResponse> =>
+    receiver.handle({ method: 'POST', endpoint: 'ignisign', headers: request.headers ?? { 'content-type': 'application/json' }, body: request.body });
+  return { api, queue, receiver, seen, send, record };
+}
+
+function errorOf(res: WebhookResponse): { code: string; message: string } {
+  return (JSON.parse(res.body) as { error: { code: string; message: string } }).error;
+}
+
+function delivery(topic: string, action: string, content: unknown, extra: { msgNature?: 'INFO' | 'SUCCESS' | 'WARNING' | 'ERROR'; token?: string } = {}) {
+  return ignisignDelivery({ appId: APP_ID, appEnv: APP_ENV, topic, action, content, ...extra });
+}
+
+/** The fixture's body with some fields changed or removed (`undefined`). */
+function variant(f: Fixture, changes: Record<string, unknown>): string {
+  return JSON.stringify({ ...(JSON.parse(f.request.body) as Record<string, unknown>), ...changes });
+}
+
+const requestContent = { signatureRequestId: '672d206d10e44e00125eac63', signatureRequestExternalId: 'contract-2024-0042' };
+
+describe('ignisign: fixtures', () => {
+  it.each(fixtures.map((f) => [f.name, f] as const))('accepts and dispatches %s', async (_name, f) => {
+    const { api, queue, seen, send } = await setup({ validTokens: f.credentials.validTokens });
+    const res = await send(f.request);
+    expect(res.status).toBe(200);
+    expect(JSON.parse(res.body)).toEqual({ received: true });
+    await queue.idle();
+    const name = `${f.expect.topic}.${f.expect.action}`;
+    expect(seen).toHaveLength(1);
+    expect(seen[0]).toMatchObject({ name, known: true, topic: f.expect.topic });
+    expect(seen[0]?.id.startsWith(`${name}.${f.expect.msgNature}:`)).toBe(true);
+    expect(seen[0]?.id.length).toBeLessThanOrEqual(200);
+    expect(api.calls).toMatchObject([
+      { token: f.credentials.validTokens[0], appId: f.credentials.appId, appEnv: f.credentials.appEnv, authorization: `Bearer ${api.apiKey}`, isValid: true },
+    ]);
+
+    // Another instance, with its own memo and verification API, derives the same id from the same event.
+    const other = await setup({ validTokens: f.credentials.validTokens });
+    expect((await other.send(f.request)).status).toBe(200);
+    await other.queue.idle();
+    expect(other.seen[0]?.id).toBe(seen[0]?.id);
+  });
+
+  it('derives a readable id from the ids in the content', async () => {
+    const f = fixture('SIGNER', 'CREATED');
+    const { queue, seen, send } = await setup({ validTokens: f.credentials.validTokens });
+    expect((await send(f.request)).status).toBe(200);
+    await queue.idle();
+    expect(seen[0]?.id).toBe('SIGNER.CREATED.SUCCESS:signerExternalId=customer-17,signerId=672d1f3a10e44e00125eab10');
+  });
+
+  it('keeps the head of a long id readable and hashes the tail', async () => {
+    const f = fixture('SIGNATURE_REQUEST', 'LAUNCHED');
+    const { queue, seen, send } = await setup({ validTokens: f.credentials.validTokens });
+    expect((await send(f.request)).status).toBe(200);
+    await queue.idle();
+    expect(seen[0]?.id).toMatch(/^SIGNATURE_REQUEST\.LAUNCHED\.SUCCESS:signatureRequestExternalId=contract-2024-0042,signatureRequestId=672d206d10e44e00125eac63,.*#[0-9a-f]{64}$/);
+    expect(seen[0]?.id).toHaveLength(200);
+  });
+
+  it('passes unknown fields through to handlers', async () => {
+    const f = fixture('SIGNER', 'CREATED');
+    const { queue, seen, send } = await setup({ validTokens: f.credentials.validTokens });
+    const body = JSON.parse(f.request.body) as { content: Record<string, unknown> };
+    const res = await send({ body: JSON.stringify({ ...body, newEnvelopeField: 1, content: { ...body.content, newContentField: 'x' } }) });
+    expect(res.status).toBe(200);
+    await queue.idle();
+    expect(seen[0]?.payload).toMatchObject({ newEnvelopeField: 1, content: { newContentField: 'x', signerId: '672d1f3a10e44e00125eab10' } });
+  });
+});
+
+describe('ignisign: the official verification order', () => {
+  it('refuses a delivery without a token, naming what is missing, and asks nothing remotely', async () => {
+    const f = fixtures[0] as Fixture;
+    const { api, send, seen, queue } = await setup({ validTokens: f.credentials.validTokens });
+    const res = await send({ body: variant(f, { verificationToken: undefined, appEnv: '' }) });
+    expect(res.status).toBe(401);
+    expect(errorOf(res).code).toBe('AUTH_MISSING');
+    expect(errorOf(res).message).toContain('verificationToken, appEnv');
+    await queue.idle();
+    expect(api.calls).toEqual([]);
+    expect(seen).toEqual([]);
+  });
+
+  it('refuses a delivery without topic, action or msgNature with a 400 naming them, and asks nothing remotely', async () => {
+    const f = fixtures[0] as Fixture;
+    const { api, send } = await setup({ validTokens: f.credentials.validTokens });
+    const res = await send({ body: variant(f, { topic: undefined, msgNature: 7 }) });
+    expect(res.status).toBe(400);
+    expect(errorOf(res).code).toBe('PAYLOAD_INVALID');
+    expect(errorOf(res).message).toContain('topic, msgNature');
+    expect(api.calls).toEqual([]);
+  });
+
+  it('refuses another appId with 401 and no remote call (the token is not burnt)', async () => {
+    const f = fixtures[0] as Fixture;
+    const { api, send } = await setup({ validTokens: f.credentials.validTokens });
+    const res = await send({ body: variant(f, { appId: 'appId_someone-else' }) });
+    expect(res.status).toBe(401);
+    expect(errorOf(res).code).toBe('AUTH_INVALID');
+    expect(errorOf(res).message).toMatch(/appId/);
+    expect(errorOf(res).message).not.toContain('someone-else');
+    expect(api.calls).toEqual([]);
+    // The genuine delivery still goes through afterwards.
+    expect((await send(f.request)).status).toBe(200);
+  });
+
+  it('refuses another appEnv with 401 and no remote call', async () => {
+    const f = fixtures[0] as Fixture;
+    const { api, send } = await setup({ validTokens: f.credentials.validTokens });
+    const res = await send({ body: variant(f, { appEnv: 'PRODUCTION' }) });
+    expect(res.status).toBe(401);
+    expect(errorOf(res).code).toBe('AUTH_INVALID');
+    expect(errorOf(res).message).toMatch(/appEnv/);
+    expect(api.calls).toEqual([]);
+  });
+
+  it('refuses a malformed body with 400 and no remote call', async () => {
+    const { api, send } = await setup();
+    const res = await send({ body: '{"appId": ' });
+    expect(res.status).toBe(400);
+    expect(errorOf(res).code).toBe('BODY_MALFORMED_JSON');
+    expect(api.calls).toEqual([]);
+  });
+});
+
+describe('ignisign: the remote token check', () => {
+  it('answers 401 when the API says isValid: false', async () => {
+    const { api, send, queue, seen } = await setup();
+    const d = delivery('SIGNER', 'CREATED', { signerId: 's1' });
+    const res = await send(d);
+    expect(res.status).toBe(401);
+    expect(errorOf(res).code).toBe('AUTH_INVALID');
+    expect(api.calls).toMatchObject([{ token: d.token, isValid: false }]);
+    await queue.idle();
+    expect(seen).toEqual([]);
+  });
+
+  it('answers 503 when the API fails, and checks again on the retry', async () => {
+    const { api, send, queue, seen } = await setup();
+    const d = delivery('SIGNER', 'CREATED', { signerId: 's1' });
+    api.addToken(d.token);
+    api.setMode('error500');
+    const res = await send(d);
+    expect(res.status).toBe(503);
+    expect(errorOf(res).code).toBe('VERIFICATION_UNAVAILABLE');
+    expect(errorOf(res).message).toContain('HTTP 500');
+    api.setMode('ok');
+    expect((await send(d)).status).toBe(200);
+    expect(api.calls.map((c) => c.status)).toEqual([500, 200]);
+    await queue.idle();
+    expect(seen.map((e) => e.name)).toEqual(['SIGNER.CREATED']);
+  });
+
+  it('answers 503 within the endpoint budget when the API hangs', async () => {
+    const { api, send } = await setup({ timeoutMs: 300 });
+    api.setMode('hang');
+    const res = await send(delivery('SIGNER', 'CREATED', { signerId: 's1' }));
+    expect(res.status).toBe(503);
+    expect(api.calls).toHaveLength(1);
+  });
+
+  it("answers 503 when ignisignApi's own timeout runs out first", async () => {
+    const { api, send } = await setup({ verifyToken: (a) => ignisignApi({ apiKey: a.apiKey, baseUrl: a.url, timeoutMs: 200 }) });
+    api.setMode('hang');
+    const res = await send(delivery('SIGNER', 'CREATED', { signerId: 's1' }));
+    expect(res.status).toBe(503);
+    expect(errorOf(res)).toMatchObject({ code: 'VERIFICATION_UNAVAILABLE' });
+    expect(errorOf(res).message).toContain('did not answer within 200 ms');
+  });
+
+  it('answers 503 when the API cannot be reached', async () => {
+    const closed = await fakeIgnisignApi();
+    await closed.close();
+    const { send } = await setup({ verifyToken: () => ignisignApi({ apiKey: 'k', baseUrl: closed.url }) });
+    const res = await send(delivery('SIGNER', 'CREATED', { signerId: 's1' }));
+    expect(res.status).toBe(503);
+    expect(errorOf(res).code).toBe('VERIFICATION_UNAVAILABLE');
+    expect(errorOf(res).message).toContain('could not be reached');
+  });
+
+  it('answers 503, not 401, when the API refuses our API key, and says so', async () => {
+    const { api, send } = await setup({ verifyToken: (a) => ignisignApi({ apiKey: 'wrong-key', baseUrl: a.url }) });
+    const d = delivery('SIGNER', 'CREATED', { signerId: 's1' });
+    api.addToken(d.token);
+    const res = await send(d);
+    expect(res.status).toBe(503);
+    expect(errorOf(res).code).toBe('VERIFICATION_UNAVAILABLE');
+    expect(errorOf(res).message).toMatch(/refused our API key.*apiKey/);
+  });
+
+  it('answers 503 when the API answers something unreadable', async () => {
+    const server = createServer((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end('{"valid": true}'));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    cleanups.push(() => new Promise((resolve) => server.close(resolve)));
+    const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const { send } = await setup({ verifyToken: () => ignisignApi({ apiKey: 'k', baseUrl }) });
+    const res = await send(delivery('SIGNER', 'CREATED', { signerId: 's1' }));
+    expect(res.status).toBe(503);
+    expect(errorOf(res).message).toContain('isValid');
+  });
+
+  it('answers 503 when a custom verifier throws, and 401 when it says no', async () => {
+    let answer: boolean | Error = new Error('directory down');
+    const { send } = await setup({
+      verifyToken: () => () => {
+        if (answer instanceof Error) throw answer;
+        return answer;
+      },
+    });
+    const d = delivery('SIGNER', 'CREATED', { signerId: 's1' });
+    const down = await send(d);
+    expect(down.status).toBe(503);
+    expect(errorOf(down).message).toContain('directory down');
+    answer = false;
+    expect((await send(d)).status).toBe(401);
+    answer = true;
+    expect((await send(d)).status).toBe(200);
+  });
+});
+
+describe('ignisign: each token is checked once', () => {
+  it('acknowledges a second copy without a second check or a second dispatch', async () => {
+    const f = fixture('SIGNATURE', 'FINALIZED');
+    const { api, send, queue, seen } = await setup({ validTokens: f.credentials.validTokens });
+    expect(JSON.parse((await send(f.request)).body)).toEqual({ received: true });
+    const again = await send(f.request);
+    expect(again.status).toBe(200);
+    expect(JSON.parse(again.body)).toEqual({ received: true, duplicate: true });
+    expect(api.calls).toHaveLength(1);
+    await queue.idle();
+    expect(seen).toHaveLength(1);
+  });
+
+  it("accepts the platform's retry after a queue failure without burning the token again", async () => {
+    const f = fixture('SIGNATURE', 'FINALIZED');
+    const inner = memoryQueue();
+    let failures = 1;
+    const flaky: EventQueue = {
+      ...inner,
+      enqueue: (event: QueuedEvent) => (failures-- > 0 ? Promise.reject(new Error('disk full')) : inner.enqueue(event)),
+    };
+    const { api, send, seen } = await setup({ validTokens: f.credentials.validTokens, queue: flaky });
+    const first = await send(f.request);
+    expect(first.status).toBe(503);
+    expect(errorOf(first).code).toBe('QUEUE_UNAVAILABLE');
+    const retry = await send(f.request);
+    expect(retry.status).toBe(200);
+    expect(JSON.parse(retry.body)).toEqual({ received: true });
+    expect(api.calls).toHaveLength(1);
+    await inner.idle();
+    expect(seen.map((e) => e.name)).toEqual(['SIGNATURE.FINALIZED']);
+  });
+
+  it('refuses the same token on a different body', async () => {
+    const f = fixture('SIGNATURE', 'FINALIZED');
+    const { api, send, queue, seen } = await setup({ validTokens: f.credentials.validTokens });
+    expect((await send(f.request)).status).toBe(200);
+    const forged = variant(f, { content: { ...(JSON.parse(f.request.body) as { content: object }).content, signerId: 'attacker' } });
+    const res = await send({ body: forged });
+    expect(res.status).toBe(401);
+    expect(errorOf(res).code).toBe('AUTH_INVALID');
+    expect(errorOf(res).message).toContain('different body');
+    expect(api.calls).toHaveLength(1);
+    await queue.idle();
+    expect(seen).toHaveLength(1);
+  });
+
+  it('8 concurrent copies lead to one check and one dispatch', async () => {
+    const f = fixture('SIGNATURE_REQUEST', 'LAUNCHED');
+    const { api, send, queue, seen } = await setup({ validTokens: f.credentials.validTokens });
+    const answers = await Promise.all(Array.from({ length: 8 }, () => send(f.request)));
+    for (const res of answers) expect([200, 503]).toContain(res.status);
+    expect(answers.filter((res) => res.status === 200 && JSON.parse(res.body).duplicate === undefined)).toHaveLength(1);
+    for (const res of answers.filter((r) => r.status === 503)) expect(errorOf(res).code).toBe('DUPLICATE_IN_FLIGHT');
+    expect(api.calls).toHaveLength(1);
+    await queue.idle();
+    expect(seen).toHaveLength(1);
+  });
+
+  it('does not swallow a later status of the same request, but does a retry of the same one with a new token', async () => {
+    const { api, send, queue, seen } = await setup();
+    const inProgress = delivery('SIGNATURE_REQUEST', 'UPDATED', { ...requestContent, status: 'IN_PROGRESS' });
+    const sameAgain = delivery('SIGNATURE_REQUEST', 'UPDATED', { ...requestContent, status: 'IN_PROGRESS' });
+    const signed = delivery('SIGNATURE_REQUEST', 'UPDATED', { ...requestContent, status: 'SIGNED' });
+    for (const d of [inProgress, sameAgain, signed]) api.addToken(d.token);
+    expect(JSON.parse((await send(inProgress)).body)).toEqual({ received: true });
+    expect(JSON.parse((await send(sameAgain)).body)).toEqual({ received: true, duplicate: true });
+    expect(JSON.parse((await send(signed)).body)).toEqual({ received: true });
+    await queue.idle();
+    expect(seen.map((e) => (e.payload as { content: { status: string } }).content.status)).toEqual(['IN_PROGRESS', 'SIGNED']);
+  });
+});
+
+describe('ignisign: events and handlers', () => {
+  it('runs the event handler and the topic handler for SIGNATURE_REQUEST.LAUNCHED', async () => {
+    const f = fixture('SIGNATURE_REQUEST', 'LAUNCHED');
+    const { receiver, send, queue } = await setup({ validTokens: f.credentials.validTokens });
+    const tokens: string[] = [];
+    const topics: string[] = [];
+    receiver.on('ignisign:SIGNATURE_REQUEST.LAUNCHED', (e) => {
+      for (const s of e.payload.content.signers?.signersEmbedded ?? []) tokens.push(s.token);
+    });
+    receiver.on('ignisign:SIGNATURE_REQUEST', (e) => {
+      topics.push(e.name);
+    });
+    receiver.on('ignisign:SIGNER', (e) => {
+      topics.push(`wrong topic: ${e.name}`);
+    });
+    expect((await send(f.request)).status).toBe(200);
+    await queue.idle();
+    expect(tokens).toEqual(['Q1x8cJd2RkWpZt7mVbN4yLs0aHf5uEo9iGr3kTqPwDnCAA']);
+    expect(topics).toEqual(['SIGNATURE_REQUEST.LAUNCHED']);
+  });
+
+  it('passes an unknown action of a known topic through to the topic, * and onAny handlers', async () => {
+    const { api, receiver, send, queue, seen, record } = await setup();
+    receiver.on('ignisign:SIGNATURE_REQUEST', record('topic'));
+    receiver.on('ignisign:*', record('star'));
+    const d = delivery('SIGNATURE_REQUEST', 'TELEPORTED', { ...requestContent, newField: true });
+    api.addToken(d.token);
+    expect((await send(d)).status).toBe(200);
+    await queue.idle();
+    expect(seen.map((e) => e.via).sort()).toEqual(['any', 'star', 'topic']);
+    expect(seen[0]).toMatchObject({ name: 'SIGNATURE_REQUEST.TELEPORTED', known: false, topic: 'SIGNATURE_REQUEST', payload: { content: { newField: true } } });
+  });
+
+  it('passes an unknown topic through to * and onAny only', async () => {
+    const { api, receiver, send, queue, seen, record } = await setup();
+    receiver.on('ignisign:SIGNATURE_REQUEST', record('topic'));
+    receiver.on('ignisign:*', record('star'));
+    const d = delivery('ID_PROOFING', 'COMPLETED', { idProofingId: 'p1' });
+    api.addToken(d.token);
+    expect((await send(d)).status).toBe(200);
+    await queue.idle();
+    expect(seen.map((e) => e.via).sort()).toEqual(['any', 'star']);
+    expect(seen[0]).toMatchObject({ name: 'ID_PROOFING.COMPLETED', known: false, id: 'ID_PROOFING.COMPLETED.SUCCESS:idProofingId=p1' });
+  });
+
+  it('falls back to the token for an id when the content has none', async () => {
+    const { api, send, queue, seen } = await setup();
+    const first = delivery('APP', 'SETTINGS_UPDATED', {});
+    const second = delivery('APP', 'SETTINGS_UPDATED', {});
+    api.addToken(first.token);
+    api.addToken(second.token);
+    expect((await send(first)).status).toBe(200);
+    expect((await send(second)).status).toBe(200);
+    await queue.idle();
+    expect(seen).toHaveLength(2);
+    expect(seen[0]?.id).toMatch(/^APP\.SETTINGS_UPDATED\.SUCCESS:token#[0-9a-f]{32}$/);
+    expect(seen[0]?.id).not.toBe(seen[1]?.id);
+  });
+
+  it('accepts a proof error, whose content differs from a proof success', async () => {
+    const { api, send, queue, seen } = await setup();
+    const d = ignisignDelivery({
+      appId: APP_ID,
+      appEnv: APP_ENV,
+      topic: 'SIGNATURE_PROOF',
+      action: 'GENERATED',
+      msgNature: 'ERROR',
+      content: { signatureRequestId: 'r1', documentId: 'd1' },
+      error: { errorCode: 'PROOF_GENERATION_FAILED', message: 'boom' },
+    });
+    api.addToken(d.token);
+    expect((await send(d)).status).toBe(200);
+    await queue.idle();
+    expect(seen[0]).toMatchObject({ name: 'SIGNATURE_PROOF.GENERATED', known: true, id: 'SIGNATURE_PROOF.GENERATED.ERROR:documentId=d1,signatureRequestId=r1' });
+    expect(seen[0]?.payload).toMatchObject({ error: { errorCode: 'PROOF_GENERATION_FAILED' } });
+  });
+
+  it('refuses a known event whose content lacks a required id with a 400 naming the field', async () => {
+    const { api, send } = await setup();
+    const d = delivery('SIGNATURE_PROOF', 'GENERATED', { signatureRequestId: 'r1' });
+    api.addToken(d.token);
+    const res = await send(d);
+    expect(res.status).toBe(400);
+    expect(errorOf(res).code).toBe('PAYLOAD_INVALID');
+    expect(errorOf(res).message).toContain('content.documents');
+  });
+
+  it('refuses an msgNature outside the documented values with a 400', async () => {
+    const { api, send } = await setup();
+    const d = delivery('SIGNER', 'CREATED', { signerId: 's1' });
+    api.addToken(d.token);
+    const res = await send({ body: d.body.replace('"SUCCESS"', '"DEBUG"') });
+    expect(res.status).toBe(400);
+    expect(errorOf(res).message).toContain('msgNature');
+  });
+});
+
+describe('ignisign: configuration', () => {
+  const verifyToken: IgnisignTokenVerifier = () => true;
+
+  it('refuses a missing appId, an unknown appEnv or a missing verifier at construction', () => {
+    expect(() => ignisign({ appId: '', appEnv: APP_ENV, verifyToken })).toThrow(expect.objectContaining({ code: 'CONFIG_INVALID', message: expect.stringContaining('appId') }));
+    expect(() => ignisign({ appId: APP_ID, appEnv: 'PROD' as IgnisignAppEnv, verifyToken })).toThrow(
+      expect.objectContaining({ code: 'CONFIG_INVALID', message: expect.stringContaining('DEVELOPMENT, STAGING, PRODUCTION') }),
+    );
+    expect(() => ignisign({ appId: APP_ID, appEnv: APP_ENV } as Parameters<typeof ignisign>[0])).toThrow(
+      expect.objectContaining({ code: 'CONFIG_INVALID', message: expect.stringContaining('verifyToken') }),
+    );
+  });
+
+  it('refuses an ignisignApi without an API key or with a bad base URL', () => {
+    expect(() => ignisignApi({ apiKey: '' })).toThrow(expect.objectContaining({ code: 'CONFIG_INVALID' }));
+    expect(() => ignisignApi({ apiKey: 'k', baseUrl: 'not a url' })).toThrow(expect.objectContaining({ code: 'CONFIG_INVALID' }));
+    expect(() => ignisignJwt({})).toThrow(expect.objectContaining({ code: 'CONFIG_INVALID' }));
+  });
+});
+
+describe('ignisign: JWT tokens (ignisignJwt)', () => {
+  const issuer = 'https://signing.example';
+  const audience = 'countersign-tests';
+
+  async function keys() {
+    const { publicKey, privateKey } = await generateKeyPair('ES256');
+    const sign = (claims: Record<string, unknown> = {}, expiresIn: string | number = '5m', key: CryptoKey = privateKey) =>
+      new SignJWT({ appId: APP_ID, appEnv: APP_ENV, ...claims })
+        .setProtectedHeader({ alg: 'ES256', kid: 'k1' })
+        .setIssuer(issuer)
+        .setAudience(audience)
+        .setIssuedAt()
+        .setExpirationTime(expiresIn)
+        .sign(key);
+    return { publicKey, privateKey, sign };
+  }
+
+  it('accepts a valid token and refuses a forged, expired or foreign one', async () => {
+    const { publicKey, sign } = await keys();
+    const other = await generateKeyPair('ES256');
+    const { send, queue, seen } = await setup({ verifyToken: () => ignisignJwt({ key: publicKey, issuer, audience, algorithms: ['ES256'] }) });
+    const content = { signerId: 's1' };
+
+    expect((await send(delivery('SIGNER', 'CREATED', content, { token: await sign() }))).status).toBe(200);
+    const refused = [
+      await sign({}, '5m', other.privateKey),
+      await sign({}, Math.floor(Date.now() / 1000) - 60),
+      await sign({ appEnv: 'PRODUCTION' }),
+      'not-a-jwt',
+    ];
+    for (const token of refused) {
+      const res = await send(delivery('SIGNER', 'CREATED', { signerId: token.slice(-8) }, { token }));
+      expect(res.status).toBe(401);
+      expect(errorOf(res).code).toBe('AUTH_INVALID');
+    }
+    const expired = await send(delivery('SIGNER', 'CREATED', content, { token: refused[1] }));
+    expect(errorOf(expired).message).toContain('"exp"');
+    await queue.idle();
+    expect(seen).toHaveLength(1);
+  });
+
+  it('fetches the keys from a JWKS URL, and answers 503 when it cannot', async () => {
+    const { publicKey, sign } = await keys();
+    const jwks = { keys: [{ ...(await exportJWK(publicKey)), kid: 'k1', alg: 'ES256' }] };
+    let up = true;
+    const server = createServer((_req, res) => {
+      if (up) res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(jwks));
+      else res.writeHead(502).end();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    cleanups.push(() => new Promise((resolve) => server.close(resolve)));
+    const jwksUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/jwks.json`;
+
+    const ok = await setup({ verifyToken: () => ignisignJwt({ jwksUrl, issuer, audience }) });
+    expect((await ok.send(delivery('SIGNER', 'CREATED', { signerId: 's1' }, { token: await sign() }))).status).toBe(200);
+
+    up = false;
+    const down = await setup({ verifyToken: () => ignisignJwt({ jwksUrl, issuer, audience }) });
+    const res = await down.send(delivery('SIGNER', 'CREATED', { signerId: 's1' }, { token: await sign() }));
+    expect(res.status).toBe(503);
+    expect(errorOf(res).code).toBe('VERIFICATION_UNAVAILABLE');
+  });
+});
