@@ -25,7 +25,7 @@ export function toDocStudioDate(value: unknown): Date | undefined {
   return Number.isFinite(time) && Math.abs(time) <= 8.64e15 ? new Date(time) : undefined;
 }
 
-const date = z.union([z.number(), z.string(), z.date()]).transform((value, ctx) => {
+const date = z.union([z.number(), z.string()]).transform((value, ctx) => {
   const parsed = toDocStudioDate(value);
   if (parsed === undefined) {
     ctx.issues.push({ code: 'custom', input: value, message: 'expected epoch milliseconds or an ISO 8601 date-time' });
