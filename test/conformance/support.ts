@@ -4,6 +4,7 @@
  */
 import { createHmac, randomUUID } from 'node:crypto';
 import http from 'node:http';
+import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -220,8 +221,8 @@ export interface HttpResponse {
   json(): unknown;
 }
 
-/** One request over a real socket with node:http (exact headers and bytes, optional chunked upload). */
-export function send(baseUrl: string, request: HttpRequest): Promise<HttpResponse> {
+/** One request over a real socket with node:http(s) (exact headers and bytes, optional chunked upload). */
+export function send(baseUrl: string, request: HttpRequest, tls?: https.RequestOptions): Promise<HttpResponse> {
   const url = new URL(baseUrl + request.path);
   const body = typeof request.body === 'string' ? new TextEncoder().encode(request.body) : request.body;
   const headers: Record<string, string> = { ...request.headers };
@@ -230,7 +231,8 @@ export function send(baseUrl: string, request: HttpRequest): Promise<HttpRespons
     else headers['content-length'] = String(body.byteLength);
   }
   return new Promise((resolve, reject) => {
-    const req = http.request(url, { method: request.method, headers }, (res) => {
+    const options = { method: request.method, headers, ...(tls && { agent: false, ...tls }) };
+    const req = (url.protocol === 'https:' ? https : http).request(url, options, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (chunk: Buffer) => chunks.push(chunk));
       res.on('error', reject);
@@ -262,12 +264,13 @@ export function send(baseUrl: string, request: HttpRequest): Promise<HttpRespons
   });
 }
 
-/** Listen on 127.0.0.1, port 0; the base URL is `http://127.0.0.1:<port><prefix>`. */
+/** Listen on 127.0.0.1, port 0; the base URL is `http(s)://127.0.0.1:<port><prefix>`. */
 export async function listen(server: Server, prefix = '/webhooks'): Promise<{ url: string; close(): Promise<void> }> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
+  const scheme = server instanceof https.Server ? 'https' : 'http';
   return {
-    url: `http://127.0.0.1:${port}${prefix}`,
+    url: `${scheme}://127.0.0.1:${port}${prefix}`,
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()));

@@ -1,1 +1,35 @@
-export {};
+import type { Readable } from 'node:stream';
+import type { FastifyPluginAsync } from 'fastify';
+import fp from 'fastify-plugin';
+import type { Endpoints, Receiver } from '@countersign/core';
+
+export interface CountersignFastifyOptions {
+  receiver: Pick<Receiver<Endpoints>, 'handle'>;
+}
+
+const plugin: FastifyPluginAsync<CountersignFastifyOptions> = async (fastify, { receiver }) => {
+  // Scoped to this plugin's context: the body reaches the core as the untouched request stream (the core
+  // enforces the size limit and verifies the exact bytes), while the app keeps its own JSON parsing elsewhere.
+  fastify.removeAllContentTypeParsers();
+  fastify.addContentTypeParser('*', (_request, payload, done) => done(null, payload));
+
+  // Every method reaches the core, which answers the handshake (GET/HEAD), deliveries (POST) and a coded 405 for the rest.
+  fastify.all<{ Params: { endpoint: string }; Body: Readable | undefined }>('/:endpoint', async (request, reply) => {
+    const answer = await receiver.handle({
+      method: request.method,
+      endpoint: request.params.endpoint,
+      headers: request.headers,
+      // Stopping at the size limit must not destroy the stream: it is drained instead, keeping keep-alive connections usable.
+      body: request.body?.iterator({ destroyOnReturn: false }),
+    });
+    request.body?.resume();
+    return reply.code(answer.status).headers(answer.headers).send(answer.body);
+  });
+};
+
+/**
+ * Fastify 5 plugin: `fastify.register(countersign, { receiver, prefix: '/webhooks' })` serves `<prefix>/:endpoint`.
+ * It stays encapsulated (`encapsulate: true`): its content-type parser never leaks to the app's other routes.
+ */
+export const countersign = fp(plugin, { fastify: '5.x', name: '@countersign/fastify', encapsulate: true });
+export default countersign;
