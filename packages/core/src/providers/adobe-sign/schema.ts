@@ -1,0 +1,362 @@
+import { z } from 'zod';
+import {
+  ADOBE_SIGN_AGREEMENT_EVENTS,
+  ADOBE_SIGN_LIBRARY_DOCUMENT_EVENTS,
+  ADOBE_SIGN_MEGASIGN_EVENTS,
+  ADOBE_SIGN_WIDGET_EVENTS,
+  type AdobeSignAgreementEventName,
+  type AdobeSignEventName,
+  type AdobeSignLibraryDocumentEventName,
+  type AdobeSignMegaSignEventName,
+  type AdobeSignWidgetEventName,
+} from './events.js';
+
+/*
+ * Lenient by design: every object is loose (fields Adobe adds pass through untouched), every field but the ids
+ * countersign relies on is optional and may be null, and scalars also accept their plain string form (Adobe's
+ * templates write every value as a string, "" for empty). A delivery refused here is retried for 72 hours and then
+ * disables the webhook, so only a body that is not a notification at all is refused.
+ */
+
+/** A string; numbers and booleans are accepted and written as strings. */
+const text = z
+  .union([z.string(), z.number(), z.boolean()], { error: 'must be a string' })
+  .transform((value) => (typeof value === 'string' ? value : String(value)))
+  .nullish();
+
+/** A string in a list: numbers are accepted and written as strings. */
+const item = z.union([z.string(), z.number()], { error: 'must be a string' }).transform((value) => (typeof value === 'string' ? value : String(value)));
+
+/** A boolean; `"true"`/`"false"` are accepted, `""` (Adobe's template for "empty") reads as absent. */
+const flag = z
+  .union([z.boolean(), z.string()], { error: 'must be a boolean' })
+  .transform((value, ctx): boolean | undefined => {
+    if (typeof value === 'boolean') return value;
+    const word = value.trim().toLowerCase();
+    if (word === 'true') return true;
+    if (word === 'false') return false;
+    if (word === '') return undefined;
+    ctx.issues.push({ code: 'custom', input: value, message: 'must be a boolean' });
+    return z.NEVER;
+  })
+  .nullish();
+
+/** A number; numeric strings are accepted, `""` reads as absent. */
+const numeric = z
+  .union([z.number(), z.string()], { error: 'must be a number' })
+  .transform((value, ctx): number | undefined => {
+    if (typeof value === 'number') return value;
+    if (value.trim() === '') return undefined;
+    const parsed = Number(value);
+    if (Number.isFinite(parsed)) return parsed;
+    ctx.issues.push({ code: 'custom', input: value, message: 'must be a number' });
+    return z.NEVER;
+  })
+  .nullish();
+
+const objectError = { error: (issue: { input: unknown }) => (issue.input === undefined ? 'is missing' : 'must be an object') };
+
+/** A loose object (unknown fields pass through) that may also be null or absent. */
+function section<S extends z.core.$ZodLooseShape>(shape: S) {
+  return z.looseObject(shape, objectError).nullish();
+}
+
+function list<T extends z.ZodType>(item: T) {
+  return z.array(item, { error: 'must be an array' }).nullish();
+}
+
+/** A string countersign relies on (ids, the event name): present and not empty. */
+function requiredString() {
+  return z.string({ error: (issue) => (issue.input === undefined ? 'is missing' : 'must be a string') }).min(1, 'must not be empty');
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Pieces shared by the resources
+
+const member = z.looseObject({
+  id: text,
+  email: text,
+  company: text,
+  name: text,
+  privateMessage: text,
+  status: text,
+  userId: text,
+  securityOption: section({ authenticationMethod: text }),
+});
+
+const participantSet = z.looseObject({
+  id: text,
+  name: text,
+  order: numeric,
+  role: text,
+  status: text,
+  privateMessage: text,
+  memberInfos: list(member),
+});
+
+const document = z.looseObject({ id: text, label: text, numPages: numeric, mimeType: text, name: text });
+
+const supportingDocument = z.looseObject({ id: text, displayLabel: text, fieldName: text, mimeType: text, numPages: numeric });
+
+const externalId = section({ id: text });
+const postSignOption = section({ redirectDelay: numeric, redirectUrl: text });
+const vaultingInfo = section({ enabled: flag });
+const redirectInfo = section({ deframe: flag, delay: numeric, url: text });
+
+// ---------------------------------------------------------------------------------------------------------------
+// The four resources (`{id, name, status}` at least; the rest depends on the webhook's conditional parameters)
+
+/** `agreement` of agreement events. `signedDocumentInfo.document` is the signed PDF (base64, WORKFLOW_COMPLETED). */
+export const adobeSignAgreementSchema = z.looseObject(
+  {
+    id: requiredString(),
+    name: text,
+    signatureType: text,
+    status: text,
+    ccs: list(z.looseObject({ email: text, label: text, visiblePages: list(item) })),
+    deviceInfo: section({
+      applicationDescription: text,
+      deviceDescription: text,
+      location: section({ latitude: numeric, longitude: numeric }),
+      deviceTime: text,
+    }),
+    documentVisibilityEnabled: flag,
+    createdDate: text,
+    expirationTime: text,
+    externalId,
+    postSignOption,
+    firstReminderDelay: numeric,
+    locale: text,
+    message: text,
+    reminderFrequency: text,
+    senderEmail: text,
+    vaultingInfo,
+    workflowId: text,
+    createdGroupId: text,
+    emailOption: section({ sendTarget: section({ completionEmails: text, inFlightEmails: text, initEmails: text }) }),
+    participantSetsInfo: section({ participantSets: list(participantSet), nextParticipantSets: list(participantSet) }),
+    documentsInfo: section({ documents: list(document), supportingDocuments: list(supportingDocument) }),
+    signedDocumentInfo: section({ document: text }),
+  },
+  objectError,
+);
+
+/** `widget` of web form events. */
+export const adobeSignWidgetSchema = z.looseObject(
+  {
+    id: requiredString(),
+    name: text,
+    status: text,
+    locale: text,
+    createdDate: text,
+    creatorEmail: text,
+    ccs: list(z.looseObject({ email: text })),
+    authFailureInfo: redirectInfo,
+    completionInfo: redirectInfo,
+    documentsInfo: section({ documents: list(document) }),
+    participantSetsInfo: section({ additionalParticipantSets: list(participantSet), widgetParticipantSet: participantSet.nullish() }),
+    vaultingInfo,
+  },
+  objectError,
+);
+
+/** `megaSign` of send-in-bulk events. */
+export const adobeSignMegaSignSchema = z.looseObject(
+  {
+    id: requiredString(),
+    name: text,
+    status: text,
+    ccs: list(z.looseObject({ email: text })),
+    childAgreementsInfo: section({ fileInfo: section({ fileType: text, childAgreementsInfoFileId: text }) }),
+    createdDate: text,
+    expirationTime: text,
+    externalId,
+    firstReminderDelay: numeric,
+    locale: text,
+    message: text,
+    postSignOption,
+    reminderFrequency: text,
+    senderEmail: text,
+    signatureType: text,
+    vaultingInfo,
+  },
+  objectError,
+);
+
+/** `libraryDocument` of library template events. */
+export const adobeSignLibraryDocumentSchema = z.looseObject(
+  {
+    id: requiredString(),
+    name: text,
+    creatorEmail: text,
+    createdDate: text,
+    status: text,
+    sharingMode: text,
+    templateTypes: list(item),
+    documentsInfo: section({ documents: list(document) }),
+  },
+  objectError,
+);
+
+// ---------------------------------------------------------------------------------------------------------------
+// The notification
+
+/**
+ * What every notification has: the envelope. Only `webhookNotificationId` (the dedupe key) and `event` are
+ * required; unknown events are validated against this alone, so their resource passes through as sent.
+ */
+export const adobeSignEnvelopeSchema = z.looseObject({
+  webhookId: text,
+  webhookName: text,
+  webhookNotificationId: requiredString(),
+  webhookUrlInfo: section({ url: text }),
+  /** ACCOUNT, GROUP, USER, RESOURCE or CHANNEL. */
+  webhookScope: text,
+  /** Being removed by Adobe. */
+  webhookNotificationApplicableUsers: list(z.looseObject({ id: text, email: text, role: text, payloadApplicable: flag })),
+  event: requiredString(),
+  /** On ACTION_DELEGATED, RECALLED and EXPIRED. */
+  subEvent: text,
+  eventDate: text,
+  /** Lower case in practice (`agreement`), upper case in Adobe's docs: compare case-insensitively. */
+  eventResourceType: text,
+  eventResourceParentType: text,
+  eventResourceParentId: text,
+  participantRole: text,
+  actionType: text,
+  participantUserId: text,
+  participantUserEmail: text,
+  actingUserId: text,
+  actingUserEmail: text,
+  actingUserIpAddress: text,
+  initiatingUserId: text,
+  initiatingUserEmail: text,
+  accountId: text,
+  originatorAccountId: text,
+  /** The sections Adobe left out because the payload would have exceeded 10 MB. */
+  conditionalParametersTrimmed: list(item),
+});
+
+const reminderInfo = section({
+  id: text,
+  note: text,
+  allUnsigned: flag,
+  participantList: list(z.looseObject({ participantUserId: text, id: text, email: text })),
+});
+
+/** Agreement events. */
+export const adobeSignAgreementNotificationSchema = adobeSignEnvelopeSchema.extend({
+  agreement: adobeSignAgreementSchema,
+  /** RECALLED / REJECTED: why, and whether the others were told. */
+  agreementCancellationInfo: section({ comment: text, notifyOthers: flag }),
+  /** EXPIRED. */
+  agreementExpirationInfo: section({ comment: text }),
+  /** REMINDER_INITIATED / REMINDER_SENT. */
+  reminderInfo,
+});
+
+/** Web form events (but WIDGET_SHARED, below). */
+export const adobeSignWidgetNotificationSchema = adobeSignEnvelopeSchema.extend({ widget: adobeSignWidgetSchema });
+
+/**
+ * WIDGET_SHARED: Adobe's own template for it carries a `megaSign` object instead of `widget`, so either is
+ * accepted (at least one of them must be there).
+ */
+export const adobeSignWidgetSharedNotificationSchema = adobeSignEnvelopeSchema
+  .extend({ widget: adobeSignWidgetSchema.optional(), megaSign: adobeSignMegaSignSchema.optional() })
+  .check((ctx) => {
+    if (ctx.value.widget === undefined && ctx.value.megaSign === undefined) {
+      ctx.issues.push({
+        code: 'custom',
+        input: ctx.value,
+        path: ['widget'],
+        message: 'is missing (WIDGET_SHARED carries the web form as `widget`, or as `megaSign` in Adobe’s template)',
+      });
+    }
+  });
+
+/** Send-in-bulk events. */
+export const adobeSignMegaSignNotificationSchema = adobeSignEnvelopeSchema.extend({ megaSign: adobeSignMegaSignSchema, reminderInfo });
+
+/** Library template events. */
+export const adobeSignLibraryDocumentNotificationSchema = adobeSignEnvelopeSchema.extend({ libraryDocument: adobeSignLibraryDocumentSchema });
+
+// ---------------------------------------------------------------------------------------------------------------
+// Types, all inferred from the schemas
+
+/** The payload of an event countersign does not know (yet): the envelope; everything else passes through. */
+export type AdobeSignBasePayload = z.output<typeof adobeSignEnvelopeSchema>;
+export type AdobeSignAgreement = z.output<typeof adobeSignAgreementSchema>;
+export type AdobeSignWidget = z.output<typeof adobeSignWidgetSchema>;
+export type AdobeSignMegaSign = z.output<typeof adobeSignMegaSignSchema>;
+export type AdobeSignLibraryDocument = z.output<typeof adobeSignLibraryDocumentSchema>;
+export type AdobeSignAgreementPayload = z.output<typeof adobeSignAgreementNotificationSchema>;
+export type AdobeSignWidgetPayload = z.output<typeof adobeSignWidgetNotificationSchema>;
+export type AdobeSignWidgetSharedPayload = z.output<typeof adobeSignWidgetSharedNotificationSchema>;
+export type AdobeSignMegaSignPayload = z.output<typeof adobeSignMegaSignNotificationSchema>;
+export type AdobeSignLibraryDocumentPayload = z.output<typeof adobeSignLibraryDocumentNotificationSchema>;
+
+type PayloadOf<N extends AdobeSignEventName> = N extends AdobeSignAgreementEventName
+  ? AdobeSignAgreementPayload
+  : N extends 'WIDGET_SHARED'
+    ? AdobeSignWidgetSharedPayload
+    : N extends AdobeSignWidgetEventName
+      ? AdobeSignWidgetPayload
+      : N extends AdobeSignMegaSignEventName
+        ? AdobeSignMegaSignPayload
+        : N extends AdobeSignLibraryDocumentEventName
+          ? AdobeSignLibraryDocumentPayload
+          : never;
+
+/** Event name -> payload, with `event` narrowed to the name. */
+export type AdobeSignEvents = { [N in AdobeSignEventName]: PayloadOf<N> & { event: N } };
+
+/** The payload of one known event, e.g. `AdobeSignNotification<'AGREEMENT_WORKFLOW_COMPLETED'>`. */
+export type AdobeSignNotification<Name extends AdobeSignEventName = AdobeSignEventName> = AdobeSignEvents[Name];
+
+// ---------------------------------------------------------------------------------------------------------------
+// Schema by event name: one Map lookup, then one parse per delivery
+
+const schemas = new Map<string, z.ZodType>();
+for (const name of ADOBE_SIGN_AGREEMENT_EVENTS) schemas.set(name, adobeSignAgreementNotificationSchema);
+for (const name of ADOBE_SIGN_WIDGET_EVENTS) schemas.set(name, adobeSignWidgetNotificationSchema);
+schemas.set('WIDGET_SHARED', adobeSignWidgetSharedNotificationSchema);
+for (const name of ADOBE_SIGN_MEGASIGN_EVENTS) schemas.set(name, adobeSignMegaSignNotificationSchema);
+for (const name of ADOBE_SIGN_LIBRARY_DOCUMENT_EVENTS) schemas.set(name, adobeSignLibraryDocumentNotificationSchema);
+
+/** The schema of a known event, or `undefined` for an event countersign does not know. */
+export function adobeSignSchemaFor(event: string): z.ZodType | undefined {
+  return schemas.get(event);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Readable validation errors
+
+/** One validation problem, safe to show the sender. */
+export interface AdobeSignIssue {
+  /** Where, e.g. `agreement.participantSetsInfo.participantSets[0].order`, or `(body)`. */
+  path: string;
+  message: string;
+}
+
+function formatPath(path: readonly PropertyKey[]): string {
+  let out = '';
+  for (const key of path) {
+    if (typeof key === 'number') out += `[${key}]`;
+    else out += out === '' ? String(key) : `.${String(key)}`;
+  }
+  return out === '' ? '(body)' : out;
+}
+
+export function adobeSignIssues(error: z.ZodError): AdobeSignIssue[] {
+  return error.issues.map((issue) => ({ path: formatPath(issue.path), message: issue.message }));
+}
+
+const MAX_LISTED = 10;
+
+/** One line naming every failing field, e.g. `webhookNotificationId is missing; agreement.id must not be empty`. */
+export function describeAdobeSignIssues(issues: readonly AdobeSignIssue[]): string {
+  const listed = issues.slice(0, MAX_LISTED).map((issue) => `${issue.path} ${issue.message}`);
+  if (issues.length > MAX_LISTED) listed.push(`and ${issues.length - MAX_LISTED} more`);
+  return listed.join('; ');
+}
