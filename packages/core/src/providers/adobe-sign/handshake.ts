@@ -1,0 +1,71 @@
+import { timingSafeEqual } from '../../crypto.js';
+import { CountersignError } from '../../errors.js';
+import { jsonResponse } from '../../provider.js';
+import type { DeliveryContext, WebhookResponse } from '../../types.js';
+
+/** The header Acrobat Sign sends its API application's client id in, and expects back. */
+export const ADOBE_SIGN_CLIENT_ID_HEADER = 'X-AdobeSign-ClientId';
+
+/** The client id of webhooks created in Acrobat Sign's web UI (the same for every account). */
+export const ADOBE_SIGN_UI_CLIENT_ID = 'UB7E5BXCXY';
+
+const encoder = new TextEncoder();
+
+/** The configured allow-list, checked: at least one id, each a non-empty string. Throws `CONFIG_INVALID`. */
+export function adobeSignClientIds(clientIds: unknown): string[] {
+  const list: unknown[] = typeof clientIds === 'string' ? [clientIds] : Array.isArray(clientIds) ? clientIds : [];
+  const ids = list.map((id) => (typeof id === 'string' ? id.trim() : ''));
+  if (ids.length === 0 || ids.some((id) => id === '')) {
+    throw new CountersignError(
+      'CONFIG_INVALID',
+      'adobeSign: `clientIds` must name at least one client id (a non-empty string): the client id of the API application that ' +
+        `created the webhook, or ${ADOBE_SIGN_UI_CLIENT_ID} for webhooks created in Acrobat Sign's web UI.`,
+    );
+  }
+  return [...new Set(ids)];
+}
+
+/**
+ * The client-id check of GET (verification of intent) and POST (notifications): the header, looked up
+ * case-insensitively, must be one of `clientIds`, compared in constant time. Returns the matching configured id.
+ * Missing: 400 `AUTH_MISSING`; not allowed: 403 `AUTH_FORBIDDEN`. Neither answer echoes the id, so Acrobat Sign
+ * does not take it for a success.
+ *
+ * This is an allow-list, not authentication (web UI webhooks all send the public id `UB7E5BXCXY`): add `oauth`
+ * to authenticate notifications.
+ */
+export function adobeSignClientIdCheck(clientIds: readonly string[]): (ctx: DeliveryContext) => string {
+  const allowed = clientIds.map((id) => ({ id, bytes: encoder.encode(id) }));
+  return (ctx) => {
+    const presented = ctx.headers.get(ADOBE_SIGN_CLIENT_ID_HEADER)?.trim();
+    if (presented === undefined || presented === '') {
+      throw new CountersignError(
+        'AUTH_MISSING',
+        `The ${ADOBE_SIGN_CLIENT_ID_HEADER} header is missing; Acrobat Sign sends it on the verification GET and on every notification.`,
+        { status: 400 },
+      );
+    }
+    const bytes = encoder.encode(presented);
+    let match: string | undefined;
+    // Compare with every allowed id, without stopping at the first match: the time does not tell which one it was.
+    for (const candidate of allowed) {
+      if (timingSafeEqual(bytes, candidate.bytes) && match === undefined) match = candidate.id;
+    }
+    if (match === undefined) {
+      throw new CountersignError(
+        'AUTH_FORBIDDEN',
+        `The ${ADOBE_SIGN_CLIENT_ID_HEADER} is not one this endpoint allows; add the client id of the application that created the webhook ` +
+          `to \`clientIds\` (${ADOBE_SIGN_UI_CLIENT_ID} for webhooks created in the web UI).`,
+      );
+    }
+    return match;
+  };
+}
+
+/**
+ * The answer Acrobat Sign counts as delivered: a 2xx that echoes the client id both ways it accepts, as the
+ * `X-AdobeSign-ClientId` response header and as the JSON body `{"xAdobeSignClientId": "<id>"}`.
+ */
+export function adobeSignEcho(clientId: string, status = 200): WebhookResponse {
+  return jsonResponse(status, { xAdobeSignClientId: clientId }, { [ADOBE_SIGN_CLIENT_ID_HEADER]: clientId });
+}
