@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { CountersignError, silentLogger, type ClaimResult, type DedupeStore, type Logger } from '@countersign/core';
 import { createRedisClient, type RedisConnection } from './connection.js';
@@ -38,7 +38,7 @@ export interface RedisDedupe extends DedupeStore {
   close(): Promise<void>;
 }
 
-/** The value a committed key holds. Tokens are random hex and never equal it. */
+/** The value a committed key holds. Tokens are random UUIDs and never equal it. */
 const DONE = 'done';
 
 // KEYS[1] key; ARGV[1] token, ARGV[2] lease (ms). Returns 1 claimed, 0 duplicate (done), 2 pending (claimed by another).
@@ -145,7 +145,7 @@ export function redisDedupe(options: RedisDedupeOptions = {}): RedisDedupe {
     client,
     async claim(key, leaseMs): Promise<ClaimResult> {
       const lease = positiveInteger(leaseMs, 'leaseMs');
-      const token = randomBytes(16).toString('hex');
+      const token = randomUUID();
       const result = await run(scripts.claim, key, [token, lease]);
       if (result === 1) return { status: 'claimed', token };
       if (result === 0) return { status: 'duplicate' };
