@@ -127,32 +127,33 @@ export function faultyStores() {
 }
 
 export function dispatchRecorder() {
-  const seen = new Map<string, Dispatched[]>();
+  const all: Dispatched[] = [];
   const waiters = new Set<() => void>();
-  const key = (endpoint: string, id: string): string => `${endpoint}:${id}`;
+  const of = (endpoint: string, id: string): Dispatched[] => all.filter((e) => e.endpoint === endpoint && e.id === id);
+  /** Resolves with `probe()`'s first defined value, checked now and after every dispatch. */
+  const waitUntil = <T>(probe: () => T | undefined): Promise<T> =>
+    new Promise((resolve) => {
+      const check = (): void => {
+        const value = probe();
+        if (value === undefined) return;
+        waiters.delete(check);
+        resolve(value);
+      };
+      waiters.add(check);
+      check();
+    });
   return {
     record(event: Dispatched): void {
-      const list = seen.get(key(event.endpoint, event.id)) ?? [];
-      list.push(event);
-      seen.set(key(event.endpoint, event.id), list);
+      all.push(event);
       for (const wake of [...waiters]) wake();
     },
-    of(endpoint: string, id: string): Dispatched[] {
-      return seen.get(key(endpoint, id)) ?? [];
-    },
-    /** Resolves with the dispatches of one event once there is at least one. */
-    waitFor(endpoint: string, id: string): Promise<Dispatched[]> {
-      return new Promise((resolve) => {
-        const check = (): void => {
-          const list = seen.get(key(endpoint, id));
-          if (list === undefined) return;
-          waiters.delete(check);
-          resolve(list);
-        };
-        waiters.add(check);
-        check();
-      });
-    },
+    of,
+    /** The dispatches of one event, once there is at least one. */
+    waitFor: (endpoint: string, id: string): Promise<Dispatched[]> => waitUntil(() => (of(endpoint, id).length > 0 ? of(endpoint, id) : undefined)),
+    /** How many events of `endpoint` were dispatched so far. */
+    count: (endpoint: string): number => all.filter((e) => e.endpoint === endpoint).length,
+    /** The `n`-th (0-based) event dispatched for `endpoint`, once it is. */
+    nth: (endpoint: string, n: number): Promise<Dispatched> => waitUntil(() => all.filter((e) => e.endpoint === endpoint)[n]),
   };
 }
 

@@ -1,0 +1,111 @@
+/**
+ * Every provider fixture in test/fixtures/** as a conformance case, and the endpoints that verify them:
+ * one endpoint per provider and credential set, named `<provider>-<n>`.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { fakeIgnisignApi, type FakeIgnisignApi } from '@countersign/testing';
+import { adobeSign, docstudio, ignisign, ignisignApi, signit, type Endpoints, type IgnisignAppEnv, type Provider } from '@countersign/core';
+
+interface FixtureFile {
+  provider: 'adobe-sign' | 'ignisign' | 'signit' | 'docstudio';
+  name: string;
+  credentials: Record<string, unknown>;
+  request: { method: string; headers: Record<string, string>; body: string };
+  expect: { accepted: boolean; event?: string; topic?: string; action?: string; status?: string; dedupeKey?: string | string[] };
+}
+
+export interface FixtureCase {
+  /** `<provider>/<file>`; byte-identical deliveries (the same event sent twice) are one case with several files. */
+  files: string[];
+  provider: FixtureFile['provider'];
+  endpoint: string;
+  request: FixtureFile['request'];
+  /** The status the platform counts as delivered. */
+  status: number;
+  /** The event name as used in `on()`. */
+  name: string;
+  /** The dedupe key: exactly this (string), containing each part (array), or any non-empty key (undefined). */
+  id: string | string[] | undefined;
+}
+
+export interface Fixtures {
+  cases: FixtureCase[];
+  /** A local stand-in for Ignisign's verification API that accepts every fixture's token, once each. */
+  startIgnisignApi(): Promise<FakeIgnisignApi>;
+  /** Endpoints that verify every fixture; Ignisign tokens are checked by the API at `ignisign.url`. */
+  endpoints(ignisign: { url: string; apiKey: string }): Endpoints;
+}
+
+const root = new URL('../fixtures/', import.meta.url);
+
+function expectedName(f: FixtureFile): string {
+  if (f.provider === 'ignisign') return `${f.expect.topic}.${f.expect.action}`;
+  if (f.provider === 'docstudio') return f.expect.status as string;
+  return f.expect.event as string;
+}
+
+function provider(f: FixtureFile, ignisignVerifier: { url: string; apiKey: string }): Provider {
+  const c = f.credentials;
+  switch (f.provider) {
+    case 'adobe-sign':
+      return adobeSign({ clientIds: c.clientIds as string[] });
+    case 'ignisign':
+      return ignisign({
+        appId: c.appId as string,
+        appEnv: c.appEnv as IgnisignAppEnv,
+        verifyToken: ignisignApi({ apiKey: ignisignVerifier.apiKey, baseUrl: ignisignVerifier.url }),
+      });
+    case 'signit':
+      return signit({ appId: c.appId as string, appSecret: c.appSecret as string });
+    case 'docstudio':
+      return docstudio({ login: c.login as string, password: c.password as string, successCode: c.successCode as number });
+  }
+}
+
+export function loadFixtures(): Fixtures {
+  const files: Array<{ file: string; fixture: FixtureFile }> = [];
+  for (const dir of readdirSync(root).sort()) {
+    for (const name of readdirSync(new URL(`${dir}/`, root)).sort()) {
+      if (!name.endsWith('.json')) continue;
+      files.push({ file: `${dir}/${name}`, fixture: JSON.parse(readFileSync(new URL(`${dir}/${name}`, root), 'utf8')) as FixtureFile });
+    }
+  }
+  // Ignisign tokens are per delivery, not per endpoint: they do not split endpoints.
+  const credentialKey = ({ fixture }: (typeof files)[number]): string => {
+    const { validTokens: _tokens, ...rest } = fixture.credentials;
+    return `${fixture.provider}:${JSON.stringify(rest)}`;
+  };
+  const endpointNames = new Map<string, string>();
+  for (const entry of files) {
+    const key = credentialKey(entry);
+    if (!endpointNames.has(key)) endpointNames.set(key, `${entry.fixture.provider}-${endpointNames.size}`);
+  }
+  const cases = new Map<string, FixtureCase>();
+  for (const entry of files.filter(({ fixture }) => fixture.expect.accepted)) {
+    const endpoint = endpointNames.get(credentialKey(entry)) as string;
+    const same = `${endpoint}:${JSON.stringify(entry.fixture.request)}`;
+    const known = cases.get(same);
+    if (known) {
+      known.files.push(entry.file);
+      continue;
+    }
+    cases.set(same, {
+      files: [entry.file],
+      provider: entry.fixture.provider,
+      endpoint,
+      request: entry.fixture.request,
+      status: (entry.fixture.credentials.successCode as number | undefined) ?? 200,
+      name: expectedName(entry.fixture),
+      id: entry.fixture.expect.dedupeKey,
+    });
+  }
+  return {
+    cases: [...cases.values()],
+    startIgnisignApi: () => fakeIgnisignApi({ validTokens: files.flatMap(({ fixture }) => (fixture.credentials.validTokens as string[] | undefined) ?? []) }),
+    endpoints(ignisignVerifier) {
+      const endpoints: Record<string, Provider> = {};
+      for (const entry of files) endpoints[endpointNames.get(credentialKey(entry)) as string] ??= provider(entry.fixture, ignisignVerifier);
+      return endpoints;
+    },
+  };
+}
