@@ -1,0 +1,259 @@
+/**
+ * The demo: starts the reference server (src/server.ts) on the in-memory defaults, with a local stand-in for
+ * Ignisign's verification API, sends it realistic deliveries from every platform (handshake, events, duplicates,
+ * forgeries, malformed bodies) and shows what was accepted, refused and dispatched.
+ *
+ *   npx pnpm@10.34.8 demo
+ *
+ * Exits non-zero if any answer or dispatch differs from what the delivery is meant to show.
+ */
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import {
+  adobeSignDelivery,
+  adobeSignHandshake,
+  docstudioDelivery,
+  fakeIgnisignApi,
+  ignisignDelivery,
+  sendDelivery,
+  signitDelivery,
+  type SimulatedDelivery,
+} from '@countersign/testing';
+
+const ADOBE_CLIENT_ID = 'CBJCHBCAABAA5a9c0de1client';
+const IGNISIGN_APP = { appId: 'appId_e5d6bcfb-e9f4-4858-8027-b65e1a170bd7', appEnv: 'DEVELOPMENT' } as const;
+const SIGNIT_APP = { appId: '16aa4db191c3eebbcfde3dd95a1', appSecret: 'sk5f9e87967150fe485d5f047cc300c2ce' };
+const DOCSTUDIO = { login: 'hooks', password: 's3cret-Pa55', successCode: 202 };
+
+type Expect = 'handshake' | 'accepted' | 'duplicate' | 'refused';
+interface Step {
+  platform: string;
+  what: string;
+  endpoint: string;
+  delivery: SimulatedDelivery;
+  expect: Expect;
+  /** The event name that must be dispatched once for this step (accepted steps only). */
+  dispatches?: string;
+}
+
+const color = process.stdout.isTTY ? (code: number, s: string): string => `\x1b[${code}m${s}\x1b[0m` : (_: number, s: string): string => s;
+const green = (s: string): string => color(32, s);
+const red = (s: string): string => color(31, s);
+const dim = (s: string): string => color(2, s);
+
+async function buildSteps(ignisignApi: { addToken(token: string): void }): Promise<Step[]> {
+  const created = adobeSignDelivery({ event: 'AGREEMENT_CREATED', clientId: ADOBE_CLIENT_ID });
+  const launched = ignisignDelivery({
+    ...IGNISIGN_APP,
+    topic: 'SIGNATURE_REQUEST',
+    action: 'LAUNCHED',
+    content: {
+      signatureRequestId: '672d206d10e44e00125eac63',
+      signatureRequestExternalId: 'contract-2024-0042',
+      status: 'IN_PROGRESS',
+      signers: { signersBySide: [{ signerId: '672d1f3a10e44e00125eab10', signerExternalId: 'customer-17' }], signersEmbedded: [] },
+    },
+  });
+  const finalized = ignisignDelivery({
+    ...IGNISIGN_APP,
+    topic: 'SIGNATURE',
+    action: 'FINALIZED',
+    content: {
+      ...IGNISIGN_APP,
+      documentNature: 'PDF',
+      signerId: '672d1f3a10e44e00125eab10',
+      documentId: '672d206d9902ba0012e9a7f0',
+      signatureRequestId: '672d206d10e44e00125eac63',
+      signatureId: '672d2a0110e44e00125ead01',
+    },
+  });
+  const forgedIgnisign = ignisignDelivery({ ...IGNISIGN_APP, topic: 'SIGNATURE_REQUEST', action: 'COMPLETED', content: { signatureRequestId: 'forged' } });
+  ignisignApi.addToken(launched.token);
+  ignisignApi.addToken(finalized.token);
+
+  const envelopeRawData = {
+    code: '100600000',
+    invokeNo: '202611220912463824001721298001',
+    customTag: 'contract-2024-0042',
+    basicEnvelope: { wsid: 'WSID_ENVE_0000018c5b1d1c87e294b6c7f50d0001', status: 'ED_COMPLETED' },
+  };
+  const signitCompleted = await signitDelivery({ ...SIGNIT_APP, event: 'envelopeCompleted', rawData: envelopeRawData });
+  const signitTampered = { ...signitCompleted, body: signitCompleted.body.replace('ED_COMPLETED', 'ED_REVOKED__') };
+  const docCompleted = docstudioDelivery({ login: DOCSTUDIO.login, password: DOCSTUDIO.password, status: 'COMPLETED' });
+  const docWrongPassword = docstudioDelivery({ login: DOCSTUDIO.login, password: 'guess', status: 'COMPLETED' });
+
+  return [
+    { platform: 'Adobe Sign', what: 'GET verification of intent', endpoint: 'adobe-sign', delivery: adobeSignHandshake(ADOBE_CLIENT_ID), expect: 'handshake' },
+    { platform: 'Adobe Sign', what: 'AGREEMENT_CREATED', endpoint: 'adobe-sign', delivery: created, expect: 'accepted', dispatches: 'AGREEMENT_CREATED' },
+    {
+      platform: 'Adobe Sign',
+      what: 'AGREEMENT_WORKFLOW_COMPLETED with signed PDF',
+      endpoint: 'adobe-sign',
+      delivery: adobeSignDelivery({ event: 'AGREEMENT_WORKFLOW_COMPLETED', clientId: ADOBE_CLIENT_ID, signedDocument: '%PDF-1.7 demo' }),
+      expect: 'accepted',
+      dispatches: 'AGREEMENT_WORKFLOW_COMPLETED',
+    },
+    { platform: 'Adobe Sign', what: 'AGREEMENT_CREATED again (platform retry)', endpoint: 'adobe-sign', delivery: created, expect: 'duplicate' },
+    {
+      platform: 'Adobe Sign',
+      what: 'a future event countersign does not know',
+      endpoint: 'adobe-sign',
+      delivery: adobeSignDelivery({ event: 'AGREEMENT_TELEPORTED', clientId: ADOBE_CLIENT_ID }),
+      expect: 'accepted',
+      dispatches: 'AGREEMENT_TELEPORTED',
+    },
+    {
+      platform: 'Adobe Sign',
+      what: 'forged: unknown client id',
+      endpoint: 'adobe-sign',
+      delivery: adobeSignDelivery({ event: 'AGREEMENT_WORKFLOW_COMPLETED', clientId: 'ATTACKER' }),
+      expect: 'refused',
+    },
+    {
+      platform: 'Adobe Sign',
+      what: 'malformed JSON',
+      endpoint: 'adobe-sign',
+      delivery: { ...created, body: '{"webhookNotificationId": ' },
+      expect: 'refused',
+    },
+    { platform: 'Ignisign', what: 'SIGNATURE_REQUEST.LAUNCHED', endpoint: 'ignisign', delivery: launched, expect: 'accepted', dispatches: 'SIGNATURE_REQUEST.LAUNCHED' },
+    { platform: 'Ignisign', what: 'SIGNATURE.FINALIZED', endpoint: 'ignisign', delivery: finalized, expect: 'accepted', dispatches: 'SIGNATURE.FINALIZED' },
+    { platform: 'Ignisign', what: 'SIGNATURE.FINALIZED again (same token)', endpoint: 'ignisign', delivery: finalized, expect: 'duplicate' },
+    { platform: 'Ignisign', what: 'forged: token the API does not know', endpoint: 'ignisign', delivery: forgedIgnisign, expect: 'refused' },
+    {
+      platform: 'Ignisign',
+      what: 'forged: another app id (no API call)',
+      endpoint: 'ignisign',
+      delivery: ignisignDelivery({ appId: 'appId_someone-else', appEnv: 'DEVELOPMENT', topic: 'SIGNER', action: 'CREATED', content: { signerId: 'x' } }),
+      expect: 'refused',
+    },
+    { platform: 'SignIt', what: 'envelopeCompleted (HMAC-SHA512)', endpoint: 'signit', delivery: signitCompleted, expect: 'accepted', dispatches: 'envelopeCompleted' },
+    { platform: 'SignIt', what: 'envelopeCompleted again', endpoint: 'signit', delivery: signitCompleted, expect: 'duplicate' },
+    { platform: 'SignIt', what: 'forged: body changed after signing', endpoint: 'signit', delivery: signitTampered, expect: 'refused' },
+    { platform: 'DocStudio', what: 'COMPLETED (Basic auth, success code 202)', endpoint: 'docstudio', delivery: docCompleted, expect: 'accepted', dispatches: 'COMPLETED' },
+    { platform: 'DocStudio', what: 'COMPLETED again', endpoint: 'docstudio', delivery: docCompleted, expect: 'duplicate' },
+    { platform: 'DocStudio', what: 'forged: wrong password', endpoint: 'docstudio', delivery: docWrongPassword, expect: 'refused' },
+  ];
+}
+
+function startServer(env: Record<string, string>): Promise<{ url: string; lines: string[]; stop(): Promise<void> }> {
+  const server = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', fileURLToPath(new URL('./server.ts', import.meta.url))], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const lines: string[] = [];
+  let stdoutBuffer = '';
+  server.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+    stdoutBuffer += chunk;
+    let nl;
+    while ((nl = stdoutBuffer.indexOf('\n')) !== -1) {
+      lines.push(stdoutBuffer.slice(0, nl));
+      stdoutBuffer = stdoutBuffer.slice(nl + 1);
+    }
+  });
+  const stop = (): Promise<void> =>
+    new Promise((resolve) => {
+      if (server.exitCode !== null) return resolve();
+      server.once('exit', () => resolve());
+      server.kill('SIGTERM');
+    });
+  return new Promise((resolve, reject) => {
+    let stderr = '';
+    const timer = setTimeout(() => {
+      void stop();
+      reject(new Error(`the example server did not start within 20 s:\n${stderr}`));
+    }, 20_000);
+    server.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+      stderr += chunk;
+      const match = /"port":(\d+)/.exec(stderr);
+      if (match) {
+        clearTimeout(timer);
+        resolve({ url: `http://127.0.0.1:${match[1]}`, lines, stop });
+      }
+    });
+    server.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`the example server exited (${code}):\n${stderr}`));
+    });
+  });
+}
+
+function outcomeOf(status: number, expect: Expect): boolean {
+  if (expect === 'refused') return status >= 400;
+  return status >= 200 && status < 300;
+}
+
+async function main(): Promise<void> {
+  const ignisign = await fakeIgnisignApi({ apiKey: 'demo-ignisign-api-key' });
+  const server = await startServer({
+    PORT: '0',
+    LOG_LEVEL: 'info',
+    ADOBE_SIGN_CLIENT_IDS: `${ADOBE_CLIENT_ID},UB7E5BXCXY`,
+    IGNISIGN_APP_ID: IGNISIGN_APP.appId,
+    IGNISIGN_APP_ENV: IGNISIGN_APP.appEnv,
+    IGNISIGN_API_KEY: ignisign.apiKey,
+    IGNISIGN_API_URL: ignisign.url,
+    SIGNIT_APPS: `${SIGNIT_APP.appId}:${SIGNIT_APP.appSecret}`,
+    DOCSTUDIO_LOGIN: DOCSTUDIO.login,
+    DOCSTUDIO_PASSWORD: DOCSTUDIO.password,
+    DOCSTUDIO_SUCCESS_CODE: String(DOCSTUDIO.successCode),
+  });
+  let failures = 0;
+  try {
+    console.log(`countersign demo: example receiver at ${server.url}/webhooks/<endpoint>, Ignisign API stand-in at ${ignisign.url}\n`);
+    const steps = await buildSteps(ignisign);
+    for (const step of steps) {
+      const res = await sendDelivery(`${server.url}/webhooks/${step.endpoint}`, step.delivery);
+      const ok = outcomeOf(res.status, step.expect);
+      if (!ok) failures++;
+      let detail = '';
+      if (res.status >= 400) {
+        try {
+          detail = (JSON.parse(res.body) as { error: { code: string; message: string } }).error.code;
+        } catch {
+          detail = res.body.slice(0, 60);
+        }
+      } else if (step.endpoint === 'adobe-sign') {
+        detail = `echo ${res.headers['x-adobesign-clientid'] ?? 'MISSING'}`;
+      }
+      const mark = ok ? green('✓') : red('✗');
+      console.log(`${mark} ${step.platform.padEnd(10)} ${step.what.padEnd(46)} -> ${String(res.status).padEnd(3)} ${step.expect.padEnd(9)} ${dim(detail)}`);
+    }
+
+    const expected = steps.filter((s) => s.dispatches !== undefined).map((s) => s.dispatches as string);
+    const deadline = Date.now() + 5000;
+    while (server.lines.length < expected.length && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    await new Promise((r) => setTimeout(r, 200)); // would reveal a second dispatch of a duplicate
+
+    console.log(`\nDispatched to handlers (one JSON line per event on the server's stdout):`);
+    const names: string[] = [];
+    for (const line of server.lines) {
+      console.log(`  ${line}`);
+      names.push((JSON.parse(line) as { name: string }).name);
+    }
+    const sorted = (a: string[]): string => [...a].sort().join(',');
+    if (sorted(names) !== sorted(expected)) {
+      failures++;
+      console.log(red(`\nexpected exactly these dispatches: ${expected.join(', ')}`));
+    }
+    const count = (e: Expect): number => steps.filter((s) => s.expect === e).length;
+    console.log(
+      `\n${steps.length} deliveries: ${count('handshake')} handshake, ${count('accepted')} accepted, ${count('duplicate')} duplicates acknowledged and not dispatched again, ${count('refused')} refused; ${names.length} events dispatched; ${ignisign.calls.length} Ignisign token checks.`,
+    );
+    console.log(
+      dim('In-memory mode: a crash loses acknowledged events that were not handled yet. Set REDIS_URL for Redis + BullMQ (docs/production.md).'),
+    );
+  } finally {
+    await server.stop();
+    await ignisign.close();
+  }
+  if (failures > 0) {
+    console.log(red(`\n${failures} unexpected result(s)`));
+    process.exit(1);
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
