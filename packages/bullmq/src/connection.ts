@@ -4,8 +4,10 @@ import { Redis, type RedisOptions } from 'ioredis';
 /** How to reach Redis: a `redis://` URL, ioredis options, or an ioredis client you manage. */
 export type BullmqConnection = string | RedisOptions | Redis;
 
+/** An ioredis client (by shape, so a client from another copy of ioredis counts too), as opposed to options. */
 export function isRedisClient(connection: BullmqConnection): connection is Redis {
-  return connection instanceof Redis;
+  const candidate = connection as Partial<Redis>;
+  return typeof candidate.sendCommand === 'function' && typeof candidate.duplicate === 'function';
 }
 
 /**

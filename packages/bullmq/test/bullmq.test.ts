@@ -225,6 +225,19 @@ describe.runIf(redisUp)('bullmqQueue and createWorker on a real Redis', () => {
     await vi.waitFor(() => expect(got).toEqual([{ id: 'toy:fn', attempt: 1, maxAttempts: 5 }]), { timeout: 10_000, interval: 20 });
   });
 
+  it('uses an ioredis client passed in, and leaves it open on close', async () => {
+    const client = new Redis(REDIS_URL, { enableOfflineQueue: false });
+    await new Promise<void>((resolve) => client.once('ready', () => resolve()));
+    const queue = bullmqQueue({ connection: client, prefix, queueName: `q${++n}` });
+    expect(queue.client).toBe(client);
+    await queue.ping();
+    await queue.enqueue(queued('own-client'));
+    expect(await queue.bullQueue.getJob(jobIdFor('toy:own-client'))).toBeDefined();
+    await queue.close();
+    expect(await client.ping()).toBe('PONG');
+    await client.quit();
+  });
+
   it('fails fast when Redis cannot be reached: enqueue rejects, the receiver answers 503 and reports not ready', async () => {
     const port = await closedPort();
     const queue = bullmqQueue({ connection: `redis://127.0.0.1:${port}`, queueName: 'unreachable', commandTimeoutMs: 300 });
