@@ -3,7 +3,8 @@ import { connect, createServer, type AddressInfo, type Server, type Socket } fro
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
-import { adobeNotification, CLIENT_ID } from './processes/adobe-style.js';
+import { adobeSignDelivery, type AdobeSignDelivery } from '@countersign/testing';
+import { CLIENT_ID } from './processes/app.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const PROCESSES = fileURLToPath(new URL('./processes/', import.meta.url));
@@ -60,7 +61,7 @@ export class Child {
   }
 
   /** Resolve with the first line matching `predicate` (already printed or to come); reject after `timeoutMs`. */
-  waitFor(predicate: (line: Line) => boolean, timeoutMs = 15_000): Promise<Line> {
+  waitFor(predicate: (line: Line) => boolean, timeoutMs = 30_000): Promise<Line> {
     return new Promise((resolve, reject) => {
       const check = (): void => {
         const found = this.lines.find(predicate);
@@ -136,8 +137,20 @@ export interface DeliveryResult {
   final: number;
 }
 
+const notifications = new Map<string, AdobeSignDelivery>();
+
+/** The Acrobat Sign notification (AGREEMENT_WORKFLOW_COMPLETED) with this `webhookNotificationId`: every copy identical. */
+export function notification(id: string): AdobeSignDelivery {
+  let delivery = notifications.get(id);
+  if (delivery === undefined) {
+    delivery = adobeSignDelivery({ event: 'AGREEMENT_WORKFLOW_COMPLETED', clientId: CLIENT_ID, notificationId: id });
+    notifications.set(id, delivery);
+  }
+  return delivery;
+}
+
 /**
- * Deliver one Adobe-style notification the way the platform does: POST, and on a 503 (or a refused connection)
+ * Deliver one Acrobat Sign notification the way the platform does: POST, and on a 503 (or a refused connection)
  * retry after a short pause until a 2xx or `deadlineMs`. A 2xx must echo the client id.
  */
 export async function deliver(port: number, id: string, options: { deadlineMs?: number; retryMs?: number; retry?: boolean } = {}): Promise<DeliveryResult> {
@@ -146,12 +159,8 @@ export async function deliver(port: number, id: string, options: { deadlineMs?: 
   for (;;) {
     let status: number;
     try {
-      const res = await fetch(`http://127.0.0.1:${port}/webhooks/adobe`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-adobesign-clientid': CLIENT_ID },
-        body: adobeNotification(id),
-        signal: AbortSignal.timeout(10_000),
-      });
+      const { method, headers, body: payload } = notification(id);
+      const res = await fetch(`http://127.0.0.1:${port}/webhooks/adobe`, { method, headers, body: payload, signal: AbortSignal.timeout(10_000) });
       status = res.status;
       const body = await res.text();
       if (status >= 200 && status < 300 && (res.headers.get('x-adobesign-clientid') !== CLIENT_ID || !body.includes(CLIENT_ID))) {
@@ -246,7 +255,7 @@ export async function readiness(port: number): Promise<{ status: number; report:
 }
 
 /** Wait until `check` passes (it throws until then), polling; fail with its last error after `timeoutMs`. */
-export async function eventually(check: () => void | Promise<void>, timeoutMs = 10_000, intervalMs = 50): Promise<void> {
+export async function eventually(check: () => void | Promise<void>, timeoutMs = 20_000, intervalMs = 50): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     try {

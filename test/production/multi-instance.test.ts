@@ -3,6 +3,9 @@ import { bullmqQueue, type BullmqQueue } from '@countersign/bullmq';
 import { deleteKeys, deliver, eventually, startReceiver, startWorker, stopAll, tally, type Child } from './harness.js';
 import { REDIS_URL, requireRedis, uniqueName } from './redis-available.js';
 
+/** Real processes on a shared 2-core CI machine: generous bounds (the scenario itself takes a few seconds). */
+const TEST_TIMEOUT_MS = 60_000;
+
 const redisUp = await requireRedis('the multi-process production tests (receivers and workers on Redis + BullMQ)');
 
 function shuffle<T>(items: T[]): T[] {
@@ -58,7 +61,7 @@ describe.runIf(redisUp)('several receiver processes and a worker process on one 
     expect([...handled.keys()].sort()).toEqual([...ids].sort());
     expect([...handled.values()].every((count) => count === 1)).toBe(true);
     expect(worker.of('started')).toHaveLength(50);
-  });
+  }, TEST_TIMEOUT_MS);
 
   it('handles every acknowledged event after the receiver that acknowledged it was killed with SIGKILL', async () => {
     const { env, observer } = scenario('receiver-crash');
@@ -80,5 +83,5 @@ describe.runIf(redisUp)('several receiver processes and a worker process on one 
     expect([...handled.keys()].sort()).toEqual([...acknowledged].sort());
     await eventually(async () => expect(await observer.bullQueue.getJobCounts('completed', 'active')).toMatchObject({ completed: 20, active: 0 }));
     expect(tally(worker.of('handled'))).toEqual(handled);
-  });
+  }, TEST_TIMEOUT_MS);
 });

@@ -3,6 +3,9 @@ import { bullmqQueue } from '@countersign/bullmq';
 import { deleteKeys, deliver, eventually, readiness, RedisOutage, startReceiver, startWorker, stopAll, tally } from './harness.js';
 import { REDIS_URL, requireRedis, uniqueName } from './redis-available.js';
 
+/** Real processes on a shared 2-core CI machine: generous bounds (the scenario itself takes a few seconds). */
+const TEST_TIMEOUT_MS = 60_000;
+
 const redisUp = await requireRedis('the Redis outage test (receiver and worker processes on Redis + BullMQ)');
 
 describe.runIf(redisUp)('Redis unreachable', () => {
@@ -44,17 +47,17 @@ describe.runIf(redisUp)('Redis unreachable', () => {
     expect(down.report).toMatchObject({ ready: false, checks: { dedupe: { ok: false }, queue: { ok: false } } });
 
     await outage.up(); // same port: the processes reconnect by themselves, no restart
-    await eventually(async () => expect(await readiness(receiver.port)).toMatchObject({ status: 200, report: { ready: true } }), 15_000);
+    await eventually(async () => expect(await readiness(receiver.port)).toMatchObject({ status: 200, report: { ready: true } }), 20_000);
 
     // The platform retries what was refused; some copies twice.
     const retried = await Promise.all([...during, ...during].map((id) => deliver(receiver.port, id)));
     expect(retried.map((r) => r.final)).toEqual(retried.map(() => 200));
-    await eventually(() => expect(worker.of('handled')).toHaveLength(1 + during.length), 15_000);
+    await eventually(() => expect(worker.of('handled')).toHaveLength(1 + during.length), 20_000);
     const handled = tally(worker.of('handled'));
     expect([...handled.keys()].sort()).toEqual([`${run}-before`, ...during].sort());
     expect([...handled.values()].every((count) => count === 1)).toBe(true);
     await eventually(async () =>
       expect(await observer.bullQueue.getJobCounts('waiting', 'active', 'completed')).toMatchObject({ waiting: 0, active: 0, completed: 1 + during.length }),
     );
-  });
+  }, TEST_TIMEOUT_MS);
 });

@@ -1,7 +1,9 @@
-import { createReceiver, type Logger } from '@countersign/core';
+import { adobeSign, createReceiver, type Logger } from '@countersign/core';
 import { bullmqQueue } from '@countersign/bullmq';
 import { redisDedupe } from '@countersign/redis';
-import { adobeStyle } from './adobe-style.js';
+
+/** The Acrobat Sign client id the processes allow and the tests send. */
+export const CLIENT_ID = 'CBJCHBCAABAAcountersignProductionTest';
 
 /** Settings shared by the receiver and worker processes, from the environment the test gives them. */
 export const settings = {
@@ -34,6 +36,6 @@ const logger: Logger | undefined =
 export function createApp() {
   const queue = bullmqQueue({ connection: settings.redisUrl, queueName: settings.queueName, prefix: settings.bullPrefix, logger });
   const dedupe = redisDedupe({ connection: settings.redisUrl, prefix: settings.dedupePrefix, logger });
-  const receiver = createReceiver({ endpoints: { adobe: adobeStyle() }, dedupe, queue, timeoutMs: settings.timeoutMs, logger });
+  const receiver = createReceiver({ endpoints: { adobe: adobeSign({ clientIds: [CLIENT_ID] }) }, dedupe, queue, timeoutMs: settings.timeoutMs, logger });
   return { receiver, queue, dedupe };
 }

@@ -1,13 +1,15 @@
 /**
- * A receiver process: node:http in front of `receiver.handle`, Redis dedupe, BullMQ queue. It only receives.
+ * A receiver process: `@countersign/node`'s listener on node:http, Redis dedupe, BullMQ queue. It only receives.
  * Prints `{"type":"listening","port":N}` once it listens (PORT, default 0 = random). `GET /ready` answers the
  * readiness report (200 ready, 503 not). Run: `npx tsx --conditions=source test/production/processes/receiver.ts`.
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { createListener } from '@countersign/node';
 import { createApp, report } from './app.js';
 
 const { receiver } = createApp();
+const webhooks = createListener(receiver); // POST /webhooks/<endpoint>
 
 const server = createServer((req, res) => {
   const path = (req.url ?? '/').split('?')[0] ?? '/';
@@ -18,14 +20,7 @@ const server = createServer((req, res) => {
     });
     return;
   }
-  receiver
-    .handle({ method: req.method ?? 'GET', endpoint: path, headers: req.headers, body: req })
-    .then((answer) => {
-      if (!req.readableEnded) req.resume();
-      res.writeHead(answer.status, answer.headers);
-      res.end(answer.body);
-    })
-    .catch((error: unknown) => res.destroy(error instanceof Error ? error : undefined));
+  webhooks(req, res);
 });
 
 server.listen(Number(process.env.PORT ?? 0), '127.0.0.1', () => {

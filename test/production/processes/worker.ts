@@ -10,10 +10,10 @@ import { createApp, report, settings } from './app.js';
 const handlerMs = Number(process.env.HANDLER_MS ?? 0);
 const { receiver } = createApp();
 
-receiver.on('adobe:*', async (event) => {
+receiver.on('adobe:AGREEMENT_WORKFLOW_COMPLETED', async (event) => {
   report({ type: 'started', id: event.id, name: event.name, attempt: event.attempt });
   if (handlerMs > 0) await sleep(handlerMs);
-  report({ type: 'handled', id: event.id, name: event.name, attempt: event.attempt, agreement: event.payload.agreement?.id });
+  report({ type: 'handled', id: event.id, name: event.name, attempt: event.attempt, agreement: event.payload.agreement.id });
 });
 
 const worker = createWorker(receiver, {
