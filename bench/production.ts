@@ -2,8 +2,8 @@
  * Acknowledgement latency and throughput of a receiver on Redis + BullMQ against the in-memory defaults, in the
  * same run: `cd bench && npx tsx --conditions=source production.ts`.
  *
- * For each setup a receiver runs alone in a child process (node:http + `receiver.handle`, Adobe Acrobat Sign
- * endpoint) and this process loads it at a fixed rate (default 500 requests/s) twice: with autocannon's
+ * For each setup a receiver runs alone in a child process (node:http with `@countersign/node`'s listener, an
+ * Adobe Acrobat Sign endpoint) and this process loads it at a fixed rate (default 500 requests/s) twice: with autocannon's
  * `overallRate` (which sends in one burst per second) and with an even-paced open-loop generator (one request
  * every 2 ms). Every request carries a unique `webhookNotificationId`, so each one does the full work:
  * client-id check, zod validation, dedupe claim, enqueue, commit, echo. Handlers sleep 10 s: with the memory
@@ -16,7 +16,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { Agent, createServer, request, type IncomingMessage, type ServerResponse } from 'node:http';
+import { Agent, createServer, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
 import { createInterface } from 'node:readline';
@@ -24,6 +24,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { adobeSign, createReceiver, memoryDedupe, memoryQueue } from '@countersign/core';
 import { bullmqQueue, createWorker } from '@countersign/bullmq';
+import { createListener } from '@countersign/node';
 import { redisDedupe } from '@countersign/redis';
 
 const RATE = Number(process.env.BENCH_RATE ?? 500);
@@ -72,16 +73,7 @@ async function runServer(): Promise<void> {
     if (i > 100) throw new Error('the receiver did not become ready');
     await sleep(50);
   }
-  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
-    receiver
-      .handle({ method: req.method ?? 'GET', endpoint: req.url ?? '/', headers: req.headers, body: req })
-      .then((answer) => {
-        if (!req.readableEnded) req.resume();
-        res.writeHead(answer.status, answer.headers);
-        res.end(answer.body);
-      })
-      .catch(() => res.destroy());
-  });
+  const server = createServer(createListener(receiver));
   server.keepAliveTimeout = 60_000;
   server.listen(0, '127.0.0.1', () => console.log(JSON.stringify({ port: (server.address() as AddressInfo).port })));
 }
