@@ -1,19 +1,4 @@
-import { afterAll, beforeAll, describe, it } from 'vitest';
-import { adapters, type RunningAdapter } from './adapters.js';
-import { caseContext, pipelineCases, type CaseContext } from './cases.js';
-import { conformanceReceiver } from './support.js';
+import { pipelineCases } from './cases.js';
+import { describeConformance } from './suite.js';
 
-describe.each(adapters)('$name adapter: pipeline', (adapter) => {
-  const harness = conformanceReceiver();
-  let running: RunningAdapter;
-  let ctx: CaseContext;
-  beforeAll(async () => {
-    running = await adapter.start(harness.receiver);
-    ctx = caseContext(running.url, harness);
-  });
-  afterAll(async () => {
-    await running.close();
-    await harness.close();
-  });
-  for (const c of pipelineCases) it(c.name, () => c.run(ctx));
-});
+describeConformance('pipeline', pipelineCases);
