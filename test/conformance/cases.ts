@@ -27,12 +27,13 @@ function expectError(res: HttpResponse, status: number, code: string): void {
   expect(res.error?.message).toEqual(expect.any(String));
 }
 
-/** POST one event and expect it accepted (with the echo) and dispatched once under its name and id. */
+/** POST one event and expect it accepted (with the echo), enqueued once and dispatched under its name and id. */
 async function expectAccepted(ctx: CaseContext, request: HttpRequest, endpoint: string, id: string, name: string): Promise<void> {
   const res = await ctx.send(request);
   expect(res.status, res.body).toBe(200);
   expect(res.json()).toEqual({ outcome: 'accepted' });
   expect(res.headers['x-test-client']).toBe('client-1');
+  expect(ctx.harness.enqueuedCount(endpoint, id)).toBe(1);
   const [event] = await ctx.harness.dispatched.waitFor(endpoint, id);
   expect(event).toMatchObject({ endpoint, id, name });
 }

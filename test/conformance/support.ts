@@ -93,10 +93,10 @@ export interface Dispatched {
 }
 
 /**
- * Records what was enqueued and dispatched, and lets a test wait for a dispatch instead of sleeping.
- * Ids starting with `hang-` make enqueue hang, `queue-fails-` make it throw, `dedupe-fails-` make the dedupe claim throw.
+ * In-memory stores that fail on demand and count what reached the queue: event ids starting with `hang-` make
+ * enqueue hang, `queue-fails-` make it throw, `dedupe-fails-` make the dedupe claim throw.
  */
-export function faultyStores() {
+function faultyStores() {
   const queue = memoryQueue({ backoff: { delayMs: 1, jitter: 0 } });
   const dedupe = memoryDedupe();
   const enqueued = new Map<string, number>();
@@ -126,7 +126,8 @@ export function faultyStores() {
   return { queue: faultyQueue, dedupe: faultyDedupe, enqueuedCount, releaseHanging };
 }
 
-export function dispatchRecorder() {
+/** Records what was dispatched, and lets a test wait for a dispatch instead of sleeping. */
+function dispatchRecorder() {
   const all: Dispatched[] = [];
   const waiters = new Set<() => void>();
   const of = (endpoint: string, id: string): Dispatched[] => all.filter((e) => e.endpoint === endpoint && e.id === id);
