@@ -1,3 +1,4 @@
+import type { CountersignError } from './errors.js';
 import type { DeliveryContext, ParsedEvent, WebhookResponse } from './types.js';
 
 /** How the pipeline ended for a delivery that passed authentication and validation. */
@@ -64,4 +65,9 @@ export function jsonResponse(status: number, body: unknown, headers: Record<stri
 /** Shorthand for an empty-bodied response. */
 export function emptyResponse(status: number, headers: Record<string, string> = {}): WebhookResponse {
   return { status, headers, body: '' };
+}
+
+/** The answer for a refusal: the error's status and headers, body `{"error":{"code","message"[,"details"]}}`. */
+export function errorResponse(error: CountersignError): WebhookResponse {
+  return jsonResponse(error.status, { error: error.toJSON() }, error.headers);
 }

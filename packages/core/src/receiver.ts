@@ -5,7 +5,7 @@ import { CountersignError, isCountersignError } from './errors.js';
 import type { AnyEvent, Endpoints, EventFor, EventName, Handler } from './events.js';
 import { readHeaders } from './headers.js';
 import { silentLogger, type Logger } from './logger.js';
-import { jsonResponse, type Provider } from './provider.js';
+import { errorResponse, type Provider } from './provider.js';
 import { memoryQueue } from './queue/memory.js';
 import type { DeadLetter, DispatchInfo, EventQueue, QueuedEvent } from './queue/types.js';
 import type { DeliveryContext, PeerCertificate, WebhookRequest, WebhookResponse } from './types.js';
@@ -77,10 +77,6 @@ function endpointName(endpoint: string): string {
   } catch {
     return path.slice(start, end);
   }
-}
-
-function errorResponse(error: CountersignError): WebhookResponse {
-  return jsonResponse(error.status, { error: error.toJSON() }, error.headers);
 }
 
 function toCountersignError(error: unknown): CountersignError {

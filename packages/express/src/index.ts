@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { CountersignError, jsonResponse, type BodyInput, type Endpoints, type Receiver, type WebhookResponse } from '@countersign/core';
+import { CountersignError, errorResponse, type BodyInput, type Endpoints, type Receiver, type WebhookResponse } from '@countersign/core';
 
 /** What the middleware needs of a receiver. */
 export type ExpressReceiver = Pick<Receiver<Endpoints>, 'handle' | 'logger'>;
@@ -47,7 +47,7 @@ export function countersign(receiver: ExpressReceiver, options: CountersignExpre
     } else if (req.readableEnded) {
       const error = alreadyParsed();
       receiver.logger.error({ code: error.code, path: req.originalUrl ?? req.url }, error.message);
-      return send(res, jsonResponse(error.status, { error: error.toJSON() }));
+      return send(res, errorResponse(error));
     } else {
       body = req.iterator({ destroyOnReturn: false });
     }

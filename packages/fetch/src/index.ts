@@ -1,4 +1,4 @@
-import { CountersignError, jsonResponse, type Endpoints, type Receiver, type WebhookResponse } from '@countersign/core';
+import { CountersignError, errorResponse, type Endpoints, type Receiver, type WebhookResponse } from '@countersign/core';
 
 export interface FetchHandlerOptions {
   /**
@@ -22,7 +22,7 @@ export function createFetchHandler(receiver: Pick<Receiver<Endpoints>, 'handle'>
     if (prefix !== undefined) {
       if (!endpoint.startsWith(`${prefix}/`)) {
         const error = new CountersignError('ENDPOINT_NOT_FOUND', `No webhook endpoint is served at ${endpoint}; endpoints live under ${prefix}/<name>.`);
-        return toResponse(jsonResponse(error.status, { error: error.toJSON() }));
+        return toResponse(errorResponse(error));
       }
       endpoint = endpoint.slice(prefix.length);
     }

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TLSSocket } from 'node:tls';
-import { CountersignError, jsonResponse, type Endpoints, type PeerCertificate, type Receiver, type WebhookResponse } from '@countersign/core';
+import { CountersignError, errorResponse, type Endpoints, type PeerCertificate, type Receiver, type WebhookResponse } from '@countersign/core';
 
 export interface ClientCertificateRequirement {
   /** Accepted SHA-256 fingerprints (`AB:CD:...`, case and colons ignored). Pinning: the certificate need not chain to a CA. */
@@ -24,7 +24,7 @@ function send(res: ServerResponse, answer: WebhookResponse): void {
 }
 
 function refuse(res: ServerResponse, error: CountersignError): void {
-  send(res, jsonResponse(error.status, { error: error.toJSON() }, error.headers));
+  send(res, errorResponse(error));
 }
 
 function peerCertificate(req: IncomingMessage): PeerCertificate | undefined {
