@@ -1,6 +1,11 @@
 import type { HeaderReader, HeadersInput } from './headers.js';
 
-/** A request body as an adapter can hand it over, without buffering it first. */
+/**
+ * A request body as an adapter can hand it over, without buffering it first. The core stops reading at the size
+ * limit and leaves early: an async iterable's `return()` is called (a Node stream iterated with `for await` is then
+ * destroyed) and a `ReadableStream` is cancelled. Node adapters that keep connections alive pass
+ * `req.iterator({ destroyOnReturn: false })` and `req.resume()` after answering, to drain what was not read.
+ */
 export type BodyInput =
   | Uint8Array
   | string
