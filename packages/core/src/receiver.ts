@@ -256,7 +256,8 @@ export function createReceiver<const E extends Endpoints>(options: ReceiverOptio
       return await Promise.race([work, timedOut]);
     } catch (error) {
       const coded = toCountersignError(error);
-      const log = coded.status >= 500 ? logger.error : logger.warn;
+      // A copy arriving while its twin is being queued is routine under concurrent deliveries: not an error.
+      const log = coded.status >= 500 && coded.code !== 'DUPLICATE_IN_FLIGHT' ? logger.error : logger.warn;
       log({ endpoint: name, code: coded.code, status: coded.status, err: coded.cause ?? undefined }, coded.message);
       return errorResponse(coded);
     } finally {
