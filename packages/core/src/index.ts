@@ -19,6 +19,8 @@ export type { MemoryQueue, MemoryQueueOptions, BackoffOptions } from './queue/me
 export type { EventQueue, QueuedEvent, DeadLetter, Dispatch, DispatchInfo } from './queue/types.js';
 export { timingSafeEqual, hmac, sha256Hex, toBase64, fromBase64 } from './crypto.js';
 export type { HmacAlgorithm } from './crypto.js';
+export { parsePayload } from './validation.js';
+export type { ParsePayloadOptions, PayloadIssue } from './validation.js';
 export * from './providers/adobe-sign/index.js';
 export * from './providers/ignisign/index.js';
 export * from './providers/signit/index.js';

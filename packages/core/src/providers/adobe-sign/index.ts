@@ -1,18 +1,12 @@
 import { CountersignError } from '../../errors.js';
 import { defineProvider, type Provider } from '../../provider.js';
 import type { DeliveryContext, ParsedEvent, WebhookResponse } from '../../types.js';
+import { parsePayload } from '../../validation.js';
 import { adobeSignBearerAuth, type AdobeSignOAuthOptions } from './auth.js';
 import { adobeSignDedupeKey } from './dedupe.js';
 import { adobeSignTopicOf, type AdobeSignTopicEvents } from './events.js';
 import { ADOBE_SIGN_CLIENT_ID_HEADER, adobeSignClientIdCheck, adobeSignClientIds, adobeSignEcho } from './handshake.js';
-import {
-  adobeSignEnvelopeSchema,
-  adobeSignIssues,
-  adobeSignSchemaFor,
-  describeAdobeSignIssues,
-  type AdobeSignBasePayload,
-  type AdobeSignEvents,
-} from './schema.js';
+import { adobeSignEnvelopeSchema, adobeSignSchemaFor, type AdobeSignBasePayload, type AdobeSignEvents } from './schema.js';
 
 export {
   ADOBE_SIGN_EVENTS,
@@ -101,14 +95,9 @@ function parse(ctx: DeliveryContext): ParsedEvent {
   const body = ctx.json();
   const event = body['event'];
   const schema = typeof event === 'string' ? adobeSignSchemaFor(event) : undefined;
-  const result = (schema ?? adobeSignEnvelopeSchema).safeParse(body);
-  if (!result.success) {
-    const issues = adobeSignIssues(result.error);
-    const what = schema !== undefined ? `The ${String(event)} notification is not valid` : 'The body is not an Acrobat Sign notification';
-    throw new CountersignError('PAYLOAD_INVALID', `${what}: ${describeAdobeSignIssues(issues)}.`, { details: issues });
-  }
+  const what = schema !== undefined ? `The ${String(event)} notification is not valid` : 'The body is not an Acrobat Sign notification';
   // Every schema extends the envelope, so the output always has its fields.
-  const payload = result.data as AdobeSignBasePayload;
+  const payload = parsePayload(schema ?? adobeSignEnvelopeSchema, body, { what, issueFormat: 'path message' }) as AdobeSignBasePayload;
   return {
     name: payload.event,
     topic: adobeSignTopicOf(payload.event),

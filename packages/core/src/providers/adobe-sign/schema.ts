@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { PayloadIssue } from '../../validation.js';
 import {
   ADOBE_SIGN_AGREEMENT_EVENTS,
   ADOBE_SIGN_LIBRARY_DOCUMENT_EVENTS,
@@ -329,34 +330,5 @@ export function adobeSignSchemaFor(event: string): z.ZodType | undefined {
   return schemas.get(event);
 }
 
-// ---------------------------------------------------------------------------------------------------------------
-// Readable validation errors
-
 /** One validation problem, safe to show the sender. */
-export interface AdobeSignIssue {
-  /** Where, e.g. `agreement.participantSetsInfo.participantSets[0].order`, or `(body)`. */
-  path: string;
-  message: string;
-}
-
-function formatPath(path: readonly PropertyKey[]): string {
-  let out = '';
-  for (const key of path) {
-    if (typeof key === 'number') out += `[${key}]`;
-    else out += out === '' ? String(key) : `.${String(key)}`;
-  }
-  return out === '' ? '(body)' : out;
-}
-
-export function adobeSignIssues(error: z.ZodError): AdobeSignIssue[] {
-  return error.issues.map((issue) => ({ path: formatPath(issue.path), message: issue.message }));
-}
-
-const MAX_LISTED = 10;
-
-/** One line naming every failing field, e.g. `webhookNotificationId is missing; agreement.id must not be empty`. */
-export function describeAdobeSignIssues(issues: readonly AdobeSignIssue[]): string {
-  const listed = issues.slice(0, MAX_LISTED).map((issue) => `${issue.path} ${issue.message}`);
-  if (issues.length > MAX_LISTED) listed.push(`and ${issues.length - MAX_LISTED} more`);
-  return listed.join('; ');
-}
+export type AdobeSignIssue = PayloadIssue;

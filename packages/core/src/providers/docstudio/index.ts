@@ -1,10 +1,11 @@
 import { CountersignError } from '../../errors.js';
 import { defineProvider, emptyResponse, type Provider } from '../../provider.js';
 import type { DeliveryContext, ParsedEvent } from '../../types.js';
+import { parsePayload } from '../../validation.js';
 import { docstudioBasicAuth } from './auth.js';
 import { docstudioDedupeKey } from './dedupe.js';
 import { isDocStudioStatus } from './events.js';
-import { describeIssues, docstudioPayloadSchema, toDocStudioDate, type DocStudioEvents, type DocStudioPayload } from './schema.js';
+import { docstudioPayloadSchema, toDocStudioDate, type DocStudioEvents, type DocStudioPayload } from './schema.js';
 
 export { DOCSTUDIO_STATUSES } from './events.js';
 export type { DocStudioStatus } from './events.js';
@@ -44,13 +45,7 @@ function budget(timeoutMs: number): number {
 }
 
 function parse(ctx: DeliveryContext): ParsedEvent {
-  const result = docstudioPayloadSchema.safeParse(ctx.json());
-  if (!result.success) {
-    throw new CountersignError('PAYLOAD_INVALID', `The body is not a DocStudio envelope callback: ${describeIssues(result.error)}`, {
-      details: result.error.issues,
-    });
-  }
-  const payload = result.data;
+  const payload = parsePayload(docstudioPayloadSchema, ctx.json(), { what: 'The body is not a DocStudio envelope callback' });
   return { name: payload.status, known: isDocStudioStatus(payload.status), key: docstudioDedupeKey(payload), payload };
 }
 

@@ -61,8 +61,3 @@ export type DocStudioPayload = z.output<typeof docstudioPayloadSchema>;
 
 /** Status -> payload, with `status` narrowed to the event's. */
 export type DocStudioEvents = { [S in DocStudioStatus]: DocStudioPayload & { status: S } };
-
-/** One line naming every problem zod found, e.g. `status: is missing`. */
-export function describeIssues(error: z.ZodError): string {
-  return error.issues.map((issue) => `${issue.path.length > 0 ? issue.path.join('.') : '(body)'}: ${issue.message}`).join('; ');
-}

@@ -1,9 +1,10 @@
 import { CountersignError } from '../../errors.js';
 import { defineProvider, jsonResponse, type Provider } from '../../provider.js';
+import { parsePayload } from '../../validation.js';
 import { ignisignAuthenticator } from './auth.js';
 import { ignisignDedupeKey } from './dedupe.js';
 import { IGNISIGN_APP_ENVS, isIgnisignAppEnv, type IgnisignAppEnv, type IgnisignTopicEvents } from './events.js';
-import { ignisignEnvelopeSchema, ignisignEventSchemas, validate, type IgnisignEnvelope, type IgnisignEvents } from './schema.js';
+import { ignisignEnvelopeSchema, ignisignEventSchemas, type IgnisignEnvelope, type IgnisignEvents } from './schema.js';
 import { checkOncePerToken } from './token-memo.js';
 import type { IgnisignTokenVerifier } from './verify-token.js';
 
@@ -70,8 +71,8 @@ export function ignisign(options: IgnisignOptions): Provider<IgnisignTypes> {
       const schema = Object.hasOwn(schemas, name) ? schemas[name] : undefined;
       const payload =
         schema === undefined
-          ? validate(ignisignEnvelopeSchema, body, 'an Ignisign webhook')
-          : validate(schema, body, `an Ignisign ${name} webhook`);
+          ? parsePayload(ignisignEnvelopeSchema, body, { what: 'The body is not an Ignisign webhook' })
+          : parsePayload(schema, body, { what: `The body is not an Ignisign ${name} webhook` });
       return { name, topic: payload.topic, known: schema !== undefined, key: await ignisignDedupeKey(payload), payload };
     },
     acknowledge: (_ctx, outcome) => jsonResponse(200, outcome === 'duplicate' ? { received: true, duplicate: true } : { received: true }),

@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { CountersignError } from '../../errors.js';
 import {
   IGNISIGN_APP_ENVS,
   IGNISIGN_MSG_NATURES,
@@ -168,14 +167,3 @@ export type IgnisignEvents = { [N in IgnisignEventName]: z.output<(typeof ignisi
 /** The payload of one known event, e.g. `IgnisignPayload<'SIGNATURE_REQUEST.LAUNCHED'>`. */
 export type IgnisignPayload<N extends IgnisignEventName> = IgnisignEvents[N];
 
-/** Validate `body` against `schema`, or throw a 400 that says which fields are wrong and why. */
-export function validate<S extends z.ZodType>(schema: S, body: unknown, what: string): z.output<S> {
-  const result = schema.safeParse(body);
-  if (result.success) return result.data;
-  const issues = result.error.issues.map((issue) => ({ path: issue.path.map(String).join('.'), message: issue.message }));
-  const summary = issues
-    .slice(0, 5)
-    .map((i) => `${i.path === '' ? '(body)' : i.path}: ${i.message}`)
-    .join('; ');
-  throw new CountersignError('PAYLOAD_INVALID', `The body is not ${what}: ${summary}${issues.length > 5 ? '; …' : ''}`, { details: issues });
-}

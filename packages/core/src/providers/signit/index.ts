@@ -1,10 +1,11 @@
 import { CountersignError } from '../../errors.js';
 import { defineProvider, emptyResponse, type Provider } from '../../provider.js';
 import type { DeliveryContext, ParsedEvent } from '../../types.js';
+import { parsePayload } from '../../validation.js';
 import { signitAuthenticator, type SignitApp, type SignitFreshnessOptions } from './auth.js';
 import { signitDedupeKey } from './dedupe.js';
 import { matchSignitEvent, type SignitTopicEvents } from './events.js';
-import { describeIssues, signitBasePayloadSchema, signitBodySchema, signitPayloadSchemas, type SignitBasePayload, type SignitEvents } from './schema.js';
+import { signitBasePayloadSchema, signitBodySchema, signitPayloadSchemas, type SignitBasePayload, type SignitEvents } from './schema.js';
 
 export { SIGNIT_EVENTS, SIGNIT_TOPICS } from './events.js';
 export type { SignitEventName, SignitTopic, SignitTopicEvents } from './events.js';
@@ -44,8 +45,8 @@ export type SignitOptions = SignitCommonOptions &
     | { /** Several apps (or several secrets of one app id), e.g. while rotating a secret. */ apps: readonly SignitApp[]; appId?: never; appSecret?: never }
   );
 
-function invalid(message: string, details?: unknown): CountersignError {
-  return new CountersignError('PAYLOAD_INVALID', message, details === undefined ? {} : { details });
+function invalid(message: string): CountersignError {
+  return new CountersignError('PAYLOAD_INVALID', message);
 }
 
 function decodeRawData(rawData: string | Record<string, unknown>): Record<string, unknown> {
@@ -61,20 +62,18 @@ function decodeRawData(rawData: string | Record<string, unknown>): Record<string
 }
 
 async function parse(ctx: DeliveryContext): Promise<ParsedEvent> {
-  const body = signitBodySchema.safeParse(ctx.json());
-  if (!body.success) throw invalid(`The body is not a SignIt delivery: ${describeIssues(body.error)}`, body.error.issues);
-  const rawData = decodeRawData(body.data.rawData);
-  const match = matchSignitEvent(body.data.event);
+  const body = parsePayload(signitBodySchema, ctx.json(), { what: 'The body is not a SignIt delivery' });
+  const rawData = decodeRawData(body.rawData);
+  const match = matchSignitEvent(body.event);
   const schema = match.known ? signitPayloadSchemas[match.topic] : signitBasePayloadSchema;
-  const payload = schema.safeParse({ ...body.data, rawData });
-  if (!payload.success) throw invalid(`The SignIt "${match.name}" event is not valid: ${describeIssues(payload.error)}`, payload.error.issues);
-  const rawText = typeof body.data.rawData === 'string' ? body.data.rawData : JSON.stringify(body.data.rawData);
+  const payload = parsePayload(schema, { ...body, rawData }, { what: `The SignIt "${match.name}" event is not valid` });
+  const rawText = typeof body.rawData === 'string' ? body.rawData : JSON.stringify(body.rawData);
   return {
     name: match.name,
     topic: match.topic,
     known: match.known,
-    key: await signitDedupeKey(match.name, payload.data.rawData, rawText),
-    payload: payload.data,
+    key: await signitDedupeKey(match.name, payload.rawData, rawText),
+    payload,
   };
 }
 

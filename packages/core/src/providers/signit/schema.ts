@@ -133,8 +133,3 @@ export type SignitEvents = {
       ? SignitSignaturePayload
       : SignitEnvelopePayload;
 };
-
-/** One line naming every problem zod found, e.g. `rawData.basicEnvelope.wsid: Invalid input: expected string`. */
-export function describeIssues(error: z.ZodError): string {
-  return error.issues.map((issue) => `${issue.path.length > 0 ? issue.path.join('.') : '(body)'}: ${issue.message}`).join('; ');
-}
