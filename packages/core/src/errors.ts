@@ -86,3 +86,14 @@ export class CountersignError extends Error {
 export function isCountersignError(value: unknown): value is CountersignError {
   return value instanceof CountersignError;
 }
+
+/** The message of anything thrown. */
+export function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** The message of anything thrown, followed by its cause's in parentheses (`fetch failed (connect ECONNREFUSED …)`). */
+export function errorReason(error: unknown): string {
+  const cause = error instanceof Error && error.cause instanceof Error ? ` (${error.cause.message})` : '';
+  return `${errorMessage(error)}${cause}`;
+}

@@ -21,6 +21,8 @@ export { timingSafeEqual, hmac, sha256Hex, toBase64, fromBase64 } from './crypto
 export type { HmacAlgorithm } from './crypto.js';
 export { parsePayload } from './validation.js';
 export type { ParsePayloadOptions, PayloadIssue } from './validation.js';
+export { jwtVerifier } from './jwt.js';
+export type { JwtOptions, JwtVerifier, JwtVerifierSettings } from './jwt.js';
 export * from './providers/adobe-sign/index.js';
 export * from './providers/ignisign/index.js';
 export * from './providers/signit/index.js';

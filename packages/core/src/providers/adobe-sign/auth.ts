@@ -1,5 +1,6 @@
-import { createRemoteJWKSet, errors, jwtVerify, type JWK, type JWTVerifyGetKey, type JWTVerifyOptions } from 'jose';
+import type { JWK } from 'jose';
 import { CountersignError } from '../../errors.js';
+import { jwtVerifier } from '../../jwt.js';
 import type { DeliveryContext } from '../../types.js';
 
 /**
@@ -25,41 +26,8 @@ export interface AdobeSignOAuthOptions {
 
 const REALM = 'realm="countersign"';
 
-/** Thrown by the key resolver when the JWKS could not be fetched or read: not the token's fault. */
-class JwksUnavailable extends Error {}
-
 function configError(message: string): CountersignError {
   return new CountersignError('CONFIG_INVALID', `adobeSign: \`oauth\`: ${message}`);
-}
-
-function isLoopback(hostname: string): boolean {
-  return hostname === 'localhost' || hostname === '[::1]' || /^127(?:\.\d{1,3}){3}$/.test(hostname);
-}
-
-function jwksUrlOf(value: string | URL): URL {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw configError('`jwksUrl` must be an absolute URL.');
-  }
-  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopback(url.hostname))) {
-    throw configError('`jwksUrl` must use https (plain http is accepted on localhost only): a JWKS fetched in clear could be swapped.');
-  }
-  return url;
-}
-
-function isKey(value: unknown): value is CryptoKey | Uint8Array | JWK {
-  if (value instanceof Uint8Array) return value.byteLength > 0;
-  if (typeof CryptoKey !== 'undefined' && value instanceof CryptoKey) return true;
-  return typeof value === 'object' && value !== null && typeof (value as { kty?: unknown }).kty === 'string';
-}
-
-function strings(value: string | readonly string[] | undefined, name: string): string | string[] | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value === 'string' && value !== '') return value;
-  if (Array.isArray(value) && value.length > 0 && value.every((v) => typeof v === 'string' && v !== '')) return [...(value as string[])];
-  throw configError(`\`${name}\` must be a non-empty string or a non-empty list of them.`);
 }
 
 function challenge(error?: string, description?: string): Record<string, string> {
@@ -67,25 +35,6 @@ function challenge(error?: string, description?: string): Record<string, string>
   if (error !== undefined) parts.push(`error="${error}"`);
   if (description !== undefined) parts.push(`error_description="${description.replace(/["\\]/g, "'")}"`);
   return { 'www-authenticate': `Bearer ${parts.join(', ')}` };
-}
-
-function refuse(error: errors.JOSEError): CountersignError {
-  const reason =
-    error instanceof errors.JWTExpired
-      ? 'the token has expired'
-      : error instanceof errors.JWTClaimValidationFailed
-        ? `the token's claims are not accepted (${error.message})`
-        : error instanceof errors.JWSSignatureVerificationFailed
-          ? 'the signature does not verify'
-          : error instanceof errors.JWKSNoMatchingKey
-            ? 'no key of the JWKS matches the token'
-            : error instanceof errors.JOSEAlgNotAllowed
-              ? "the token's algorithm is not accepted"
-              : `the token is not a valid JWT (${error.message})`;
-  return new CountersignError('AUTH_INVALID', `The bearer token was refused: ${reason}.`, {
-    headers: challenge('invalid_token', reason),
-    cause: error,
-  });
 }
 
 /**
@@ -96,41 +45,28 @@ function refuse(error: errors.JOSEError): CountersignError {
  */
 export function adobeSignBearerAuth(options: AdobeSignOAuthOptions, budgetMs = 4000): (ctx: DeliveryContext) => Promise<void> {
   if (typeof options !== 'object' || options === null) throw configError('must be an object with `jwksUrl` or `key`.');
-  const { jwksUrl, key, clockToleranceSec, algorithms } = options;
-  if ((jwksUrl === undefined) === (key === undefined)) throw configError('give exactly one of `jwksUrl` (your authorization server’s JWKS) or `key`.');
-  if (key !== undefined && !isKey(key)) throw configError('`key` must be a CryptoKey, a non-empty Uint8Array secret or a JWK (an object with `kty`).');
+  const { clockToleranceSec } = options;
   if (clockToleranceSec !== undefined && (typeof clockToleranceSec !== 'number' || !Number.isFinite(clockToleranceSec) || clockToleranceSec < 0)) {
     throw configError('`clockToleranceSec` must be a number of seconds, 0 or more.');
   }
-  if (algorithms !== undefined && (!Array.isArray(algorithms) || algorithms.length === 0 || algorithms.some((a) => typeof a !== 'string' || a === ''))) {
-    throw configError('`algorithms` must be a non-empty list of JWS algorithm names, e.g. ["RS256"].');
-  }
-  if (algorithms?.some((a) => a.toLowerCase() === 'none')) throw configError('`algorithms` must not include "none".');
-
-  const verifyOptions: JWTVerifyOptions = { requiredClaims: ['exp'] };
-  const issuer = strings(options.issuer, 'issuer');
-  const audience = strings(options.audience, 'audience');
-  if (issuer !== undefined) verifyOptions.issuer = issuer;
-  if (audience !== undefined) verifyOptions.audience = audience;
-  if (algorithms !== undefined) verifyOptions.algorithms = [...algorithms];
-  if (clockToleranceSec !== undefined) verifyOptions.clockTolerance = clockToleranceSec;
-
-  let verificationKey: CryptoKey | Uint8Array | JWK | JWTVerifyGetKey;
-  if (jwksUrl !== undefined) {
-    const url = jwksUrlOf(jwksUrl);
-    const remote = createRemoteJWKSet(url, { timeoutDuration: Math.max(100, Math.floor(budgetMs / 2)) });
-    verificationKey = async (header, token) => {
-      try {
-        return await remote(header, token);
-      } catch (error) {
-        // No (or several) keys matching the token's `kid`/`alg`, even after a refetch: the token's problem.
-        if (error instanceof errors.JWKSNoMatchingKey || error instanceof errors.JWKSMultipleMatchingKeys) throw error;
-        throw new JwksUnavailable(error instanceof Error ? error.message : String(error), { cause: error });
-      }
-    };
-  } else {
-    verificationKey = key as CryptoKey | Uint8Array | JWK;
-  }
+  const verify = jwtVerifier(
+    {
+      jwksUrl: options.jwksUrl,
+      key: options.key,
+      issuer: options.issuer,
+      audience: options.audience,
+      algorithms: options.algorithms,
+      clockTolerance: clockToleranceSec,
+      requiredClaims: ['exp'],
+    },
+    {
+      configName: 'adobeSign: `oauth`',
+      tokenName: 'the bearer token',
+      retryNote: 'Acrobat Sign will retry',
+      jwksTimeoutMs: Math.max(100, Math.floor(budgetMs / 2)),
+      refusalHeaders: (reason) => challenge('invalid_token', reason),
+    },
+  );
 
   return async (ctx) => {
     const header = ctx.headers.get('authorization')?.trim();
@@ -145,18 +81,6 @@ export function adobeSignBearerAuth(options: AdobeSignOAuthOptions, budgetMs = 4
         headers: challenge('invalid_request', 'expected a bearer token'),
       });
     }
-    try {
-      await jwtVerify(match[1] as string, verificationKey, verifyOptions);
-    } catch (error) {
-      if (error instanceof JwksUnavailable) {
-        throw new CountersignError(
-          'VERIFICATION_UNAVAILABLE',
-          `The JWKS could not be fetched to verify the bearer token (${error.message}); Acrobat Sign will retry.`,
-          { headers: { 'retry-after': '5' }, cause: error.cause },
-        );
-      }
-      if (error instanceof errors.JOSEError) throw refuse(error);
-      throw error;
-    }
+    await verify(match[1] as string);
   };
 }

@@ -1,5 +1,6 @@
-import { errors as joseErrors, createRemoteJWKSet, jwtVerify, type JWTVerifyGetKey, type KeyInput } from 'jose';
-import { CountersignError } from '../../errors.js';
+import type { JWTVerifyGetKey, KeyInput } from 'jose';
+import { CountersignError, errorReason } from '../../errors.js';
+import { jwtVerifier } from '../../jwt.js';
 import type { IgnisignAppEnv } from './events.js';
 
 /** What a token verifier is asked about one delivery. */
@@ -42,12 +43,6 @@ export function verificationUnavailable(message: string, cause?: unknown): Count
   return new CountersignError('VERIFICATION_UNAVAILABLE', `${message}; ${RETRY_NOTE}.`, { cause, headers: { 'retry-after': '5' } });
 }
 
-function reasonOf(error: unknown): string {
-  if (!(error instanceof Error)) return String(error);
-  const cause = error.cause instanceof Error ? ` (${error.cause.message})` : '';
-  return `${error.message}${cause}`;
-}
-
 /**
  * Verify tokens the way Ignisign's SDK does: ask Ignisign's API, which checks **and consumes** the token
  * (`POST {baseUrl}/v4/tokens/webhook-verification/checking-consumption`). Genuine only on `isValid: true`.
@@ -87,7 +82,7 @@ export function ignisignApi(options: IgnisignApiOptions): IgnisignTokenVerifier 
         signal: AbortSignal.any([signal, timeout]),
       });
     } catch (error) {
-      throw verificationUnavailable(abortedWhy() ?? `Ignisign's verification API could not be reached: ${reasonOf(error)}`, error);
+      throw verificationUnavailable(abortedWhy() ?? `Ignisign's verification API could not be reached: ${errorReason(error)}`, error);
     }
     if (!response.ok) {
       await response.body?.cancel().catch(() => undefined);
@@ -126,66 +121,21 @@ export interface IgnisignJwtOptions {
   clockTolerance?: number | string;
 }
 
-/** jose errors that mean "this token is not good" (401), as opposed to "we could not tell" (503). */
-const REFUSALS = new Set<string>([
-  joseErrors.JWTExpired.code,
-  joseErrors.JWTClaimValidationFailed.code,
-  joseErrors.JWTInvalid.code,
-  joseErrors.JWSInvalid.code,
-  joseErrors.JWSSignatureVerificationFailed.code,
-  joseErrors.JOSEAlgNotAllowed.code,
-  joseErrors.JOSENotSupported.code,
-  joseErrors.JWKSNoMatchingKey.code,
-  joseErrors.JWKSMultipleMatchingKeys.code,
-]);
-
-function jwtKey({ jwksUrl, key }: IgnisignJwtOptions): KeyInput | JWTVerifyGetKey {
-  if (key !== undefined && jwksUrl === undefined) return key;
-  if (jwksUrl !== undefined && key === undefined) {
-    try {
-      return createRemoteJWKSet(new URL(jwksUrl));
-    } catch {
-      throw new CountersignError('CONFIG_INVALID', 'ignisignJwt: `jwksUrl` must be an absolute http(s) URL.');
-    }
-  }
-  throw new CountersignError('CONFIG_INVALID', "ignisignJwt: give exactly one of `jwksUrl` (the platform's JWKS URL) or `key`.");
-}
-
-function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(signal.reason);
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
-  });
-}
-
 /**
  * For Ignisign-style platforms whose `verificationToken` is a JWT: verify its signature, `exp`/`nbf`,
  * and `iss`/`aud` when configured; when the token carries `appId` / `appEnv` claims they must match the delivery's.
  * The token does not sign the body: the endpoint's once-per-token memo refuses the same token on another body.
  */
 export function ignisignJwt(options: IgnisignJwtOptions): IgnisignTokenVerifier {
-  const verificationKey = jwtKey(options);
-  const verifyOptions = {
-    issuer: options.issuer,
-    audience: options.audience,
-    algorithms: options.algorithms,
-    clockTolerance: options.clockTolerance,
-  };
+  const verify = jwtVerifier(options, {
+    configName: 'ignisignJwt',
+    tokenName: 'the verificationToken',
+    retryNote: RETRY_NOTE,
+    allowPlainHttp: true,
+  });
 
   return async ({ token, appId, appEnv, signal }) => {
-    let claims: Record<string, unknown>;
-    try {
-      ({ payload: claims } = await raceAbort(jwtVerify(token, verificationKey, verifyOptions), signal));
-    } catch (error) {
-      const code = error instanceof joseErrors.JOSEError ? error.code : undefined;
-      if (code !== undefined && REFUSALS.has(code)) {
-        throw new CountersignError('AUTH_INVALID', `The verificationToken was refused: ${(error as Error).message}.`, { cause: error });
-      }
-      if (signal.aborted) throw verificationUnavailable("The delivery's time budget ran out while verifying the token", error);
-      throw verificationUnavailable(`The token's keys could not be obtained: ${reasonOf(error)}`, error);
-    }
+    const claims = await verify(token, signal);
     for (const [claim, expected] of [
       ['appId', appId],
       ['appEnv', appEnv],
