@@ -1,7 +1,7 @@
 import { readBody } from './body.js';
 import { memoryDedupe } from './dedupe/memory.js';
 import type { DedupeStore } from './dedupe/types.js';
-import { CountersignError, isCountersignError } from './errors.js';
+import { CountersignError, errorMessage, isCountersignError } from './errors.js';
 import type { AnyEvent, Endpoints, EventFor, EventName, Handler } from './events.js';
 import { readHeaders } from './headers.js';
 import { silentLogger, type Logger } from './logger.js';
@@ -82,10 +82,6 @@ function endpointName(endpoint: string): string {
 function toCountersignError(error: unknown): CountersignError {
   if (isCountersignError(error)) return error;
   return new CountersignError('INTERNAL', 'Internal error while handling the delivery; it was not accepted.', { cause: error });
-}
-
-function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 class Context implements DeliveryContext {

@@ -1,4 +1,4 @@
-import { CountersignError } from '../../errors.js';
+import { CountersignError, errorMessage } from '../../errors.js';
 import { defineProvider, emptyResponse, type Provider } from '../../provider.js';
 import type { DeliveryContext, ParsedEvent } from '../../types.js';
 import { parsePayload } from '../../validation.js';
@@ -55,7 +55,7 @@ function decodeRawData(rawData: string | Record<string, unknown>): Record<string
   try {
     value = JSON.parse(rawData);
   } catch (error) {
-    throw invalid(`rawData is not a JSON document (SignIt encodes it as a JSON string): ${error instanceof Error ? error.message : String(error)}`);
+    throw invalid(`rawData is not a JSON document (SignIt encodes it as a JSON string): ${errorMessage(error)}`);
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw invalid('rawData must encode a JSON object.');
   return value as Record<string, unknown>;
