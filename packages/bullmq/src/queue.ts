@@ -1,7 +1,8 @@
 import { Queue, type Job, type KeepJobs } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { CountersignError, silentLogger, type DeadLetter, type EventQueue, type Logger, type QueuedEvent } from '@countersign/core';
-import { createProducerClient, isRedisClient, type BullmqConnection } from './connection.js';
+import { closeRedisClient, createRedisClient } from '@countersign/redis';
+import { isRedisClient, type BullmqConnection } from './connection.js';
 import { eventIdOf, jobIdFor } from './job-id.js';
 
 export const DEFAULT_QUEUE_NAME = 'countersign';
@@ -122,7 +123,7 @@ export function bullmqQueue(options: BullmqQueueOptions): BullmqQueue {
   const logger = options.logger ?? silentLogger;
 
   const owned = !isRedisClient(options.connection);
-  const client = isRedisClient(options.connection) ? options.connection : createProducerClient(options.connection, commandTimeoutMs);
+  const client = isRedisClient(options.connection) ? options.connection : createRedisClient(options.connection, commandTimeoutMs);
   const bull = new Queue<QueuedEvent>(queueName, {
     connection: client,
     ...(options.prefix === undefined ? {} : { prefix: options.prefix }),
@@ -208,17 +209,7 @@ export function bullmqQueue(options: BullmqQueueOptions): BullmqQueue {
       }
       await bull.close();
       if (!owned) return;
-      if (client.status === 'ready') {
-        try {
-          const ended = new Promise<void>((resolve) => client.once('end', () => resolve()));
-          await client.quit();
-          await ended;
-          return;
-        } catch {
-          // fall through: drop the connection
-        }
-      }
-      client.disconnect();
+      await closeRedisClient(client);
     },
   };
 }

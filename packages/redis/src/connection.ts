@@ -28,3 +28,18 @@ export function createRedisClient(connection: RedisConnection = 'redis://127.0.0
   const client = typeof connection === 'string' ? new Redis(connection, defaults) : new Redis({ ...defaults, ...connection });
   return client;
 }
+
+/** Close a client politely (QUIT, waiting for the connection to end) when it is connected, else drop it at once. */
+export async function closeRedisClient(client: Redis): Promise<void> {
+  if (client.status === 'ready') {
+    try {
+      const ended = new Promise<void>((resolve) => client.once('end', () => resolve()));
+      await client.quit();
+      await ended;
+      return;
+    } catch {
+      // fall through: drop the connection
+    }
+  }
+  client.disconnect();
+}

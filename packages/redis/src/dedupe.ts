@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { CountersignError, silentLogger, type ClaimResult, type DedupeStore, type Logger } from '@countersign/core';
-import { createRedisClient, type RedisConnection } from './connection.js';
+import { closeRedisClient, createRedisClient, type RedisConnection } from './connection.js';
 
 export const DEFAULT_DEDUPE_PREFIX = 'countersign:dedupe:';
 /** 72 h: Adobe Acrobat Sign's retry window. */
@@ -177,17 +177,7 @@ export function redisDedupe(options: RedisDedupeOptions = {}): RedisDedupe {
       if (closed) return;
       closed = true;
       if (!owned) return;
-      if (client.status === 'ready') {
-        try {
-          const ended = new Promise<void>((resolve) => client.once('end', () => resolve()));
-          await client.quit();
-          await ended;
-          return;
-        } catch {
-          // fall through: drop the connection
-        }
-      }
-      client.disconnect();
+      await closeRedisClient(client);
     },
   };
 }
