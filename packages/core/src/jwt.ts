@@ -80,6 +80,18 @@ function refusalReason(error: errors.JOSEError): string {
   return `the token is not a valid JWT (${error.message})`;
 }
 
+/** A key resolver whose failures to obtain keys throw `KeysUnavailable`, while its refusals of the token pass through. */
+function guarded(resolve: JWTVerifyGetKey): JWTVerifyGetKey {
+  return async (header, token) => {
+    try {
+      return await resolve(header, token);
+    } catch (error) {
+      if (TOKEN_FAULTS.some((fault) => error instanceof fault)) throw error;
+      throw new KeysUnavailable(errorReason(error), { cause: error });
+    }
+  };
+}
+
 function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
   if (signal.aborted) return Promise.reject(signal.reason);
   return new Promise<T>((resolve, reject) => {
@@ -134,7 +146,7 @@ export function jwtVerifier(options: JwtOptions, settings: JwtVerifierSettings):
   if (clockTolerance !== undefined) verifyOptions.clockTolerance = clockTolerance;
   if (requiredClaims !== undefined) verifyOptions.requiredClaims = [...requiredClaims];
 
-  let resolver: JWTVerifyGetKey | undefined;
+  let resolver: JWTVerifyGetKey | undefined = typeof key === 'function' ? key : undefined;
   if (jwksUrl !== undefined) {
     let url: URL;
     try {
@@ -151,23 +163,8 @@ export function jwtVerifier(options: JwtOptions, settings: JwtVerifierSettings):
       );
     }
     resolver = createRemoteJWKSet(url, settings.jwksTimeoutMs === undefined ? {} : { timeoutDuration: settings.jwksTimeoutMs });
-  } else if (typeof key === 'function') {
-    resolver = key;
   }
-  let verificationKey: KeyInput | JWTVerifyGetKey;
-  if (resolver !== undefined) {
-    const resolve = resolver;
-    verificationKey = async (header, token) => {
-      try {
-        return await resolve(header, token);
-      } catch (error) {
-        if (TOKEN_FAULTS.some((fault) => error instanceof fault)) throw error;
-        throw new KeysUnavailable(errorReason(error), { cause: error });
-      }
-    };
-  } else {
-    verificationKey = key as KeyInput;
-  }
+  const verificationKey = resolver === undefined ? (key as KeyInput) : guarded(resolver);
 
   const unavailable = (message: string, cause: unknown): CountersignError =>
     new CountersignError('VERIFICATION_UNAVAILABLE', `${message}; ${retryNote}.`, { headers: { 'retry-after': '5' }, cause });
