@@ -6,7 +6,7 @@ import http from 'node:http';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import Fastify from 'fastify';
-import type { Endpoints, Receiver } from '@countersign/core';
+import type { AnyReceiver } from '@countersign/core';
 import { countersign as expressCountersign } from '@countersign/express';
 import { countersign as fastifyCountersign } from '@countersign/fastify';
 import { createFetchHandler } from '@countersign/fetch';
@@ -21,7 +21,7 @@ export interface RunningAdapter {
 
 export interface Adapter {
   name: string;
-  start(receiver: Pick<Receiver<Endpoints>, 'handle' | 'logger'>): Promise<RunningAdapter>;
+  start(receiver: Pick<AnyReceiver, 'handle' | 'logger'>): Promise<RunningAdapter>;
 }
 
 /** Both Express majors, loaded side by side (`express4` is an npm alias of express@4). */

@@ -1,5 +1,5 @@
 export { createReceiver } from './receiver.js';
-export type { ReceiverOptions, Receiver, ErrorInfo, ReadinessReport } from './receiver.js';
+export type { ReceiverOptions, Receiver, AnyReceiver, ErrorInfo, ReadinessReport } from './receiver.js';
 export { defineProvider, jsonResponse, emptyResponse, errorResponse } from './provider.js';
 export type { Provider, ProviderTypes, AckOutcome } from './provider.js';
 export type { WebhookRequest, WebhookResponse, DeliveryContext, ParsedEvent, BodyInput, PeerCertificate } from './types.js';

@@ -39,17 +39,15 @@ export interface ReadinessReport {
   checks: { dedupe: { ok: boolean; error?: string }; queue: { ok: boolean; error?: string } };
 }
 
-export interface Receiver<E extends Endpoints> {
-  readonly endpoints: E;
+/**
+ * What adapters, queues and workers need of a receiver, whatever its endpoints: every `Receiver<E>` is one.
+ * (A `Receiver<E>` is not a `Receiver<Endpoints>`: its `on()` takes only its own event names.)
+ */
+export interface AnyReceiver {
+  readonly endpoints: Endpoints;
   readonly logger: Logger;
   /** The whole pipeline for one HTTP delivery. Never throws: every failure is an answer. */
   handle(request: WebhookRequest): Promise<WebhookResponse>;
-  /** Run `handler` for an event name, a topic (`ignisign:SIGNATURE_REQUEST`) or every event of an endpoint (`adobe:*`). */
-  on<N extends EventName<E>>(name: N | readonly N[], handler: Handler<EventFor<E, N>>): this;
-  /** Run `handler` for every event of every endpoint. */
-  onAny(handler: Handler<AnyEvent<E>>): this;
-  /** Called when a handler fails (the event is retried or, after the last attempt, dead-lettered). */
-  onError(handler: (error: unknown, event: AnyEvent<E>, info: ErrorInfo) => unknown): this;
   /** Run the handlers for one queued event. Queues and workers call this; it rejects when a handler failed. */
   dispatch(event: QueuedEvent, info: DispatchInfo): Promise<void>;
   /** Whether the dedupe store and the queue answer (for load-balancer readiness probes). */
@@ -58,6 +56,16 @@ export interface Receiver<E extends Endpoints> {
   replay(id: string): Promise<void>;
   /** Refuse new deliveries (503), let in-flight ones and queued handlers finish, close the stores. */
   close(): Promise<void>;
+}
+
+export interface Receiver<E extends Endpoints> extends AnyReceiver {
+  readonly endpoints: E;
+  /** Run `handler` for an event name, a topic (`ignisign:SIGNATURE_REQUEST`) or every event of an endpoint (`adobe:*`). */
+  on<N extends EventName<E>>(name: N | readonly N[], handler: Handler<EventFor<E, N>>): this;
+  /** Run `handler` for every event of every endpoint. */
+  onAny(handler: Handler<AnyEvent<E>>): this;
+  /** Called when a handler fails (the event is retried or, after the last attempt, dead-lettered). */
+  onError(handler: (error: unknown, event: AnyEvent<E>, info: ErrorInfo) => unknown): this;
 }
 
 const DEFAULT_TIMEOUT_MS = 4000;

@@ -1,8 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { CountersignError, errorResponse, type BodyInput, type Endpoints, type Receiver, type WebhookResponse } from '@countersign/core';
+import { CountersignError, errorResponse, type BodyInput, type AnyReceiver, type WebhookResponse } from '@countersign/core';
 
 /** What the middleware needs of a receiver. */
-export type ExpressReceiver = Pick<Receiver<Endpoints>, 'handle' | 'logger'>;
+export type ExpressReceiver = Pick<AnyReceiver, 'handle' | 'logger'>;
 
 export interface CountersignExpressOptions {
   /** Endpoint name to use for every request, when the route path does not end with it. */

@@ -1,10 +1,10 @@
 import type { Readable } from 'node:stream';
 import type { FastifyPluginAsync } from 'fastify';
 import fp from 'fastify-plugin';
-import type { Endpoints, Receiver } from '@countersign/core';
+import type { AnyReceiver } from '@countersign/core';
 
 export interface CountersignFastifyOptions {
-  receiver: Pick<Receiver<Endpoints>, 'handle'>;
+  receiver: Pick<AnyReceiver, 'handle'>;
 }
 
 const plugin: FastifyPluginAsync<CountersignFastifyOptions> = async (fastify, { receiver }) => {

@@ -1,4 +1,4 @@
-import { CountersignError, errorResponse, type Endpoints, type Receiver, type WebhookResponse } from '@countersign/core';
+import { CountersignError, errorResponse, type AnyReceiver, type WebhookResponse } from '@countersign/core';
 
 export interface FetchHandlerOptions {
   /**
@@ -15,7 +15,7 @@ function toResponse(answer: WebhookResponse): Response {
 }
 
 /** A Fetch-standard handler, `(Request) => Promise<Response>`, for Next.js, Hono, Bun, Deno and Workers. Web APIs only. */
-export function createFetchHandler(receiver: Pick<Receiver<Endpoints>, 'handle'>, options: FetchHandlerOptions = {}): FetchHandler {
+export function createFetchHandler(receiver: Pick<AnyReceiver, 'handle'>, options: FetchHandlerOptions = {}): FetchHandler {
   const prefix = options.prefix?.replace(/\/+$/, '');
   return async (request) => {
     let endpoint = new URL(request.url).pathname;

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TLSSocket } from 'node:tls';
-import { CountersignError, errorResponse, type Endpoints, type PeerCertificate, type Receiver, type WebhookResponse } from '@countersign/core';
+import { CountersignError, errorResponse, type PeerCertificate, type AnyReceiver, type WebhookResponse } from '@countersign/core';
 
 export interface ClientCertificateRequirement {
   /** Accepted SHA-256 fingerprints (`AB:CD:...`, case and colons ignored). Pinning: the certificate need not chain to a CA. */
@@ -51,7 +51,7 @@ function certificateError(cert: PeerCertificate | undefined, required: ClientCer
  * A listener for `http.createServer` / `https.createServer`, also usable as connect-style middleware:
  * requests outside `prefix` go to `next()` when there is one, else get a coded 404.
  */
-export function createListener(receiver: Pick<Receiver<Endpoints>, 'handle'>, options: ListenerOptions = {}): Listener {
+export function createListener(receiver: Pick<AnyReceiver, 'handle'>, options: ListenerOptions = {}): Listener {
   const prefix = (options.prefix ?? '/webhooks').replace(/\/+$/, '');
   const required = options.requireClientCertificate;
   return (req, res, next) => {
