@@ -1,3 +1,4 @@
+// One build for every package (run from the package folder): ESM + CommonJS + type declarations of src/index.ts.
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
