@@ -181,6 +181,15 @@ export function jwtVerifier(options: JwtOptions, settings: JwtVerifierSettings):
           cause: error,
         });
       }
+      // With one configured key (checked at start-up), jose throws a TypeError when the token's algorithm does
+      // not fit that key: the token's fault, so a refusal, not a 5xx the platform would retry forever.
+      if (resolver === undefined && error instanceof TypeError) {
+        const reason = `it is signed with an algorithm the configured key cannot verify (${error.message})`;
+        throw new CountersignError('AUTH_INVALID', `${capitalize(tokenName)} was refused: ${reason}.`, {
+          headers: settings.refusalHeaders?.(reason),
+          cause: error,
+        });
+      }
       if (signal?.aborted === true) throw unavailable(`The delivery's time budget ran out while ${tokenName} was being verified`, error);
       if (error instanceof KeysUnavailable) {
         const what = jwksUrl === undefined ? `The keys to verify ${tokenName} could not be obtained` : `The JWKS could not be fetched to verify ${tokenName}`;
