@@ -1,0 +1,31 @@
+/** The countersign receivers the bench servers mount: one Adobe Acrobat Sign endpoint, in-memory defaults. */
+import { adobeSign, createReceiver, memoryQueue, type Receiver } from '@countersign/core';
+import { ADOBE_CLIENT_ID } from './payloads.js';
+
+/** Counts what reached the handlers, so the bench can check every request was real, non-duplicate work. */
+export interface DispatchCounter {
+  dispatched: number;
+}
+
+const endpoints = () => ({ adobe: adobeSign({ clientIds: [ADOBE_CLIENT_ID] }) });
+
+export type BenchReceiver = Receiver<ReturnType<typeof endpoints>>;
+
+/** Silent logger, default memoryDedupe and memoryQueue, a handler that does nothing. */
+export function fastReceiver(counter: DispatchCounter): BenchReceiver {
+  const receiver = createReceiver({ endpoints: endpoints() });
+  receiver.onAny(() => {
+    counter.dispatched += 1;
+  });
+  return receiver;
+}
+
+/** Every handler sleeps `sleepMs`; the queue runs up to `concurrency` of them at once, so they pile up. */
+export function slowReceiver(counter: DispatchCounter, sleepMs: number, concurrency: number): BenchReceiver {
+  const receiver = createReceiver({ endpoints: endpoints(), queue: memoryQueue({ concurrency }) });
+  receiver.onAny(async () => {
+    counter.dispatched += 1;
+    await new Promise<void>((resolve) => setTimeout(resolve, sleepMs));
+  });
+  return receiver;
+}
