@@ -19,41 +19,45 @@ import {
  * disables the webhook, so only a body that is not a notification at all is refused.
  */
 
+// Each scalar is a union whose first option is the plain type: a value of that type (nearly every value Adobe
+// sends) passes without a transform or a copy; only the other forms go through the conversion.
+
 /** A string; numbers and booleans are accepted and written as strings. */
-const text = z
-  .union([z.string(), z.number(), z.boolean()], { error: 'must be a string' })
-  .transform((value) => (typeof value === 'string' ? value : String(value)))
-  .nullish();
+const text = z.union([z.string().nullish(), z.union([z.number(), z.boolean()]).transform(String)], { error: 'must be a string' });
 
 /** A string in a list: numbers are accepted and written as strings. */
-const item = z.union([z.string(), z.number()], { error: 'must be a string' }).transform((value) => (typeof value === 'string' ? value : String(value)));
+const item = z.union([z.string(), z.number().transform(String)], { error: 'must be a string' });
 
 /** A boolean; `"true"`/`"false"` are accepted, `""` (Adobe's template for "empty") reads as absent. */
-const flag = z
-  .union([z.boolean(), z.string()], { error: 'must be a boolean' })
-  .transform((value, ctx): boolean | undefined => {
-    if (typeof value === 'boolean') return value;
-    const word = value.trim().toLowerCase();
-    if (word === 'true') return true;
-    if (word === 'false') return false;
-    if (word === '') return undefined;
-    ctx.issues.push({ code: 'custom', input: value, message: 'must be a boolean' });
-    return z.NEVER;
-  })
-  .nullish();
+const flag = z.union(
+  [
+    z.boolean().nullish(),
+    z.string().transform((value, ctx): boolean | undefined => {
+      const word = value.trim().toLowerCase();
+      if (word === 'true') return true;
+      if (word === 'false') return false;
+      if (word === '') return undefined;
+      ctx.issues.push({ code: 'custom', input: value, message: 'must be a boolean' });
+      return z.NEVER;
+    }),
+  ],
+  { error: 'must be a boolean' },
+);
 
 /** A number; numeric strings are accepted, `""` reads as absent. */
-const numeric = z
-  .union([z.number(), z.string()], { error: 'must be a number' })
-  .transform((value, ctx): number | undefined => {
-    if (typeof value === 'number') return value;
-    if (value.trim() === '') return undefined;
-    const parsed = Number(value);
-    if (Number.isFinite(parsed)) return parsed;
-    ctx.issues.push({ code: 'custom', input: value, message: 'must be a number' });
-    return z.NEVER;
-  })
-  .nullish();
+const numeric = z.union(
+  [
+    z.number().nullish(),
+    z.string().transform((value, ctx): number | undefined => {
+      if (value.trim() === '') return undefined;
+      const parsed = Number(value);
+      if (Number.isFinite(parsed)) return parsed;
+      ctx.issues.push({ code: 'custom', input: value, message: 'must be a number' });
+      return z.NEVER;
+    }),
+  ],
+  { error: 'must be a number' },
+);
 
 const objectError = { error: (issue: { input: unknown }) => (issue.input === undefined ? 'is missing' : 'must be an object') };
 
