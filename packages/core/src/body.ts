@@ -1,5 +1,5 @@
 import { CountersignError } from './errors.js';
-import type { BodyInput } from './types.js';
+import type { BodyInput, EventedReadable, FetchBody } from './types.js';
 
 const encoder = new TextEncoder();
 
@@ -14,12 +14,64 @@ function toBytes(chunk: Uint8Array | string): Uint8Array {
   return typeof chunk === 'string' ? encoder.encode(chunk) : chunk;
 }
 
-function isAsyncIterable(value: unknown): value is AsyncIterable<Uint8Array | string> {
+function readFailed(cause: unknown): CountersignError {
+  return new CountersignError('BODY_READ_FAILED', 'The request body could not be read (the client aborted or the stream failed).', { cause });
+}
+
+function isEvented(value: object): value is EventedReadable {
+  return typeof (value as { on?: unknown }).on === 'function' && typeof (value as { removeListener?: unknown }).removeListener === 'function';
+}
+
+function isFetchBody(value: object): value is FetchBody {
+  return typeof (value as { arrayBuffer?: unknown }).arrayBuffer === 'function' && 'body' in value;
+}
+
+function isAsyncIterable(value: object): value is AsyncIterable<Uint8Array | string> {
   return typeof (value as { [Symbol.asyncIterator]?: unknown })[Symbol.asyncIterator] === 'function';
 }
 
-function isReadableStream(value: unknown): value is ReadableStream<Uint8Array> {
+function isReadableStream(value: object): value is ReadableStream<Uint8Array> {
   return typeof (value as { getReader?: unknown }).getReader === 'function';
+}
+
+/** Read a Node stream with `'data'`/`'end'` listeners, removed as soon as the body is complete, too large or failed. */
+function readEvented(stream: EventedReadable, limit: number): Promise<Uint8Array> {
+  if (stream.readableEnded === true) {
+    return Promise.reject(new CountersignError('BODY_READ_FAILED', 'The request body was already read by something else before countersign got it.'));
+  }
+  return new Promise((resolve, reject) => {
+    const chunks: Uint8Array[] = [];
+    let total = 0;
+    const stop = (): void => {
+      stream.removeListener('data', onData);
+      stream.removeListener('end', onEnd);
+      stream.removeListener('error', onError);
+      stream.removeListener('close', onClose);
+    };
+    const onData = (raw: Uint8Array | string): void => {
+      const chunk = toBytes(raw);
+      total += chunk.byteLength;
+      if (total > limit) {
+        stop();
+        reject(tooLarge(limit));
+      } else {
+        chunks.push(chunk);
+      }
+    };
+    const onEnd = (): void => {
+      stop();
+      resolve(concat(chunks, total));
+    };
+    const onError = (error: unknown): void => {
+      stop();
+      reject(readFailed(error));
+    };
+    const onClose = (): void => onError(new Error('the stream closed before its end'));
+    stream.on('data', onData);
+    stream.on('end', onEnd);
+    stream.on('error', onError);
+    stream.on('close', onClose);
+  });
 }
 
 async function* iterateStream(stream: ReadableStream<Uint8Array>): AsyncGenerator<Uint8Array> {
@@ -62,6 +114,19 @@ export async function readBody(body: BodyInput, limit: number, contentLength?: s
     if (bytes.byteLength > limit) throw tooLarge(limit);
     return bytes;
   }
+  if (isEvented(body)) return readEvented(body, limit);
+  if (isFetchBody(body)) {
+    // A declared length within the limit (checked above) bounds what arrayBuffer() buffers; otherwise stream.
+    if (contentLength === undefined || !/^\d+$/.test(contentLength) || body.body === null) return readBody(body.body, limit);
+    let bytes: Uint8Array;
+    try {
+      bytes = new Uint8Array(await body.arrayBuffer());
+    } catch (error) {
+      throw readFailed(error);
+    }
+    if (bytes.byteLength > limit) throw tooLarge(limit);
+    return bytes;
+  }
   const source = isReadableStream(body) ? iterateStream(body) : isAsyncIterable(body) ? body : undefined;
   if (source === undefined) {
     throw new CountersignError('BODY_READ_FAILED', 'The request body is of a kind countersign cannot read (expected bytes, a string or a stream).');
@@ -77,9 +142,7 @@ export async function readBody(body: BodyInput, limit: number, contentLength?: s
     }
   } catch (error) {
     if (error instanceof CountersignError) throw error;
-    throw new CountersignError('BODY_READ_FAILED', 'The request body could not be read (the client aborted or the stream failed).', {
-      cause: error,
-    });
+    throw readFailed(error);
   }
   return concat(chunks, total);
 }

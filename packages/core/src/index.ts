@@ -2,7 +2,7 @@ export { createReceiver } from './receiver.js';
 export type { ReceiverOptions, Receiver, AnyReceiver, ErrorInfo, ReadinessReport } from './receiver.js';
 export { defineProvider, jsonResponse, emptyResponse, errorResponse } from './provider.js';
 export type { Provider, ProviderTypes, AckOutcome } from './provider.js';
-export type { WebhookRequest, WebhookResponse, DeliveryContext, ParsedEvent, BodyInput, PeerCertificate } from './types.js';
+export type { WebhookRequest, WebhookResponse, DeliveryContext, ParsedEvent, BodyInput, EventedReadable, FetchBody, PeerCertificate } from './types.js';
 export type { HeadersInput, HeaderReader } from './headers.js';
 export { readHeaders } from './headers.js';
 export { readBody } from './body.js';

@@ -92,6 +92,25 @@ function toCountersignError(error: unknown): CountersignError {
   return new CountersignError('INTERNAL', 'Internal error while handling the delivery; it was not accepted.', { cause: error });
 }
 
+/**
+ * The time budget of one delivery. Its `AbortSignal` is created only when a provider asks for it (most never
+ * make a remote call), already aborted if the budget ran out before that.
+ */
+class Deadline {
+  #controller: AbortController | undefined;
+  /** Why the delivery ran out of time, once it did. */
+  expired: CountersignError | undefined;
+  get signal(): AbortSignal {
+    this.#controller ??= new AbortController();
+    if (this.expired !== undefined && !this.#controller.signal.aborted) this.#controller.abort(this.expired);
+    return this.#controller.signal;
+  }
+  expire(reason: CountersignError): void {
+    this.expired = reason;
+    this.#controller?.abort(reason);
+  }
+}
+
 class Context implements DeliveryContext {
   #text: string | undefined;
   #json: Record<string, unknown> | undefined;
@@ -101,8 +120,11 @@ class Context implements DeliveryContext {
     readonly headers: DeliveryContext['headers'],
     readonly body: Uint8Array,
     readonly peerCertificate: PeerCertificate | undefined,
-    readonly signal: AbortSignal,
+    private readonly deadline: Deadline,
   ) {}
+  get signal(): AbortSignal {
+    return this.deadline.signal;
+  }
   text(): string {
     this.#text ??= decoder.decode(this.body);
     return this.#text;
@@ -154,12 +176,12 @@ export function createReceiver<const E extends Endpoints>(options: ReceiverOptio
     return provider.handshake ? 'GET, POST' : 'POST';
   }
 
-  async function deliver(name: string, provider: Provider, request: WebhookRequest, signal: AbortSignal): Promise<WebhookResponse> {
+  async function deliver(name: string, provider: Provider, request: WebhookRequest, deadline: Deadline): Promise<WebhookResponse> {
     const headers = readHeaders(request.headers);
     const method = request.method.toUpperCase();
     const limit = provider.maxBodyBytes ?? defaultMaxBody;
     const body = method === 'GET' || method === 'HEAD' ? new Uint8Array(0) : await readBody(request.body, limit, headers.get('content-length'));
-    const ctx = new Context(name, method, headers, body, request.peerCertificate, signal);
+    const ctx = new Context(name, method, headers, body, request.peerCertificate, deadline);
 
     if (method === 'GET' || method === 'HEAD') {
       const response = await (provider.handshake as NonNullable<Provider['handshake']>)(ctx);
@@ -170,7 +192,7 @@ export function createReceiver<const E extends Endpoints>(options: ReceiverOptio
     await provider.authenticate(ctx);
     const parsed = await provider.parse(ctx);
     const key = `${name}:${parsed.key}`;
-    signal.throwIfAborted();
+    if (deadline.expired) throw deadline.expired;
 
     let claim;
     try {
@@ -191,9 +213,9 @@ export function createReceiver<const E extends Endpoints>(options: ReceiverOptio
     const release = (): void => {
       dedupe.release(key, token).catch((error: unknown) => logger.warn({ key, err: error }, 'dedupe release failed; the claim will expire'));
     };
-    if (signal.aborted) {
+    if (deadline.expired) {
       release();
-      throw signal.reason;
+      throw deadline.expired;
     }
     const event: QueuedEvent = {
       id: key,
@@ -238,36 +260,42 @@ export function createReceiver<const E extends Endpoints>(options: ReceiverOptio
     }
 
     const budget = provider.timeoutMs ?? defaultTimeout;
-    const controller = new AbortController();
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const timedOut = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => {
+    const deadline = new Deadline();
+    const work = deliver(name, provider, request, deadline);
+    inFlight.add(work);
+    // One promise settled by whichever comes first: the work's answer, its failure, or the end of the budget.
+    // The work may outlive the answer (budget ran out): it still commits or releases its claim, never unhandled.
+    return new Promise<WebhookResponse>((resolve) => {
+      const timer = setTimeout(() => {
         const error = new CountersignError('TIMEOUT', `The delivery could not be accepted within ${budget} ms; it was not acknowledged and the platform will retry.`, {
           headers: { 'retry-after': '5' },
         });
-        controller.abort(error);
-        reject(error);
+        deadline.expire(error);
+        resolve(refusal(name, error));
       }, budget);
+      work.then(
+        (answer) => {
+          inFlight.delete(work);
+          clearTimeout(timer);
+          resolve(answer);
+        },
+        (error: unknown) => {
+          inFlight.delete(work);
+          clearTimeout(timer);
+          if (deadline.expired === undefined) resolve(refusal(name, error));
+        },
+      );
     });
-    const work = deliver(name, provider, request, controller.signal);
-    inFlight.add(work);
-    // The work may outlive the answer (budget ran out): it still commits or releases its claim, never unhandled.
-    work.then(
-      () => inFlight.delete(work),
-      () => inFlight.delete(work),
-    );
-    try {
-      return await Promise.race([work, timedOut]);
-    } catch (error) {
-      const coded = toCountersignError(error);
-      // A copy arriving while its twin is being queued is routine under concurrent deliveries: not an error.
-      const log = coded.status >= 500 && coded.code !== 'DUPLICATE_IN_FLIGHT' ? logger.error : logger.warn;
-      log({ endpoint: name, code: coded.code, status: coded.status, err: coded.cause ?? undefined }, coded.message);
-      return errorResponse(coded);
-    } finally {
-      clearTimeout(timer);
-      timedOut.catch(() => undefined);
-    }
+  }
+
+  /** Log a failed delivery and turn it into its answer. */
+  function refusal(name: string, error: unknown): WebhookResponse {
+    const coded = toCountersignError(error);
+    // A copy arriving while its twin is being queued is routine under concurrent deliveries: not an error.
+    const fields = { endpoint: name, code: coded.code, status: coded.status, err: coded.cause ?? undefined };
+    if (coded.status >= 500 && coded.code !== 'DUPLICATE_IN_FLIGHT') logger.error(fields, coded.message);
+    else logger.warn(fields, coded.message);
+    return errorResponse(coded);
   }
 
   async function dispatch(queued: QueuedEvent, info: DispatchInfo): Promise<void> {

@@ -1,14 +1,33 @@
 import type { HeaderReader, HeadersInput } from './headers.js';
 
 /**
+ * A Node.js readable stream (an `IncomingMessage`), described structurally so the core needs no Node types. The
+ * core reads it with `'data'`/`'end'` listeners, the cheapest way Node offers, and removes them when it stops.
+ */
+export interface EventedReadable {
+  on(event: string, listener: (...args: never[]) => void): unknown;
+  removeListener(event: string, listener: (...args: never[]) => void): unknown;
+  /** `true` once something else has read the whole stream (the core then refuses with `BODY_READ_FAILED`). */
+  readonly readableEnded?: boolean;
+}
+
+/** A Fetch `Request` (or `Response`): read with `arrayBuffer()` when its declared length fits, else streamed. */
+export interface FetchBody {
+  arrayBuffer(): Promise<ArrayBuffer>;
+  readonly body: ReadableStream<Uint8Array> | null;
+}
+
+/**
  * A request body as an adapter can hand it over, without buffering it first. The core stops reading at the size
- * limit and leaves early: an async iterable's `return()` is called (a Node stream iterated with `for await` is then
- * destroyed) and a `ReadableStream` is cancelled. Node adapters that keep connections alive pass
- * `req.iterator({ destroyOnReturn: false })` and `req.resume()` after answering, to drain what was not read.
+ * limit and leaves early without buffering the excess: an evented stream loses its listeners (the adapter then
+ * calls `resume()` to drain the rest, so a keep-alive connection stays usable), an async iterable's `return()` is
+ * called and a `ReadableStream` is cancelled.
  */
 export type BodyInput =
   | Uint8Array
   | string
+  | EventedReadable
+  | FetchBody
   | AsyncIterable<Uint8Array | string>
   | ReadableStream<Uint8Array>
   | null
@@ -30,7 +49,7 @@ export interface WebhookRequest {
   /** The endpoint name (`adobe`), or a path whose last segment is the name (`/webhooks/adobe`). */
   endpoint: string;
   headers: HeadersInput;
-  /** The raw body: bytes, a string, a Node stream or a Web `ReadableStream`. */
+  /** The raw body: bytes, a string, a Node stream, a Fetch `Request` or a Web `ReadableStream`. */
   body?: BodyInput;
   /** The TLS client certificate, when the connection had one. */
   peerCertificate?: PeerCertificate;

@@ -1,4 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
+import { PassThrough, Readable } from 'node:stream';
 import {
   createReceiver,
   memoryDedupe,
@@ -120,6 +121,67 @@ describe('size limit', () => {
     expect((await receiver.handle({ ...delivery('stream'), body })).status).toBe(200);
     await queue.idle();
     expect(seen).toEqual(['PING:stream']);
+  });
+
+  it('reads a Node stream with data/end listeners and leaves none behind', async () => {
+    const { receiver, queue, seen } = setup();
+    const stream = new PassThrough();
+    const answer = receiver.handle({ ...delivery('node-stream'), body: stream });
+    stream.write('{"event":"PING",');
+    stream.end('"id":"node-stream"}');
+    expect((await answer).status).toBe(200);
+    for (const event of ['data', 'end', 'error', 'close']) expect(stream.listenerCount(event)).toBe(0);
+    await queue.idle();
+    expect(seen).toEqual(['PING:node-stream']);
+  });
+
+  it('stops listening to a Node stream at the limit, so the adapter can drain the rest', async () => {
+    const { receiver } = setup({ maxBodyBytes: 1000 });
+    const stream = new PassThrough();
+    const answer = receiver.handle({ ...delivery('big'), body: stream });
+    stream.write(new Uint8Array(600));
+    stream.write(new Uint8Array(600));
+    const res = await answer;
+    expect(res.status).toBe(413);
+    expect(errorOf(res).code).toBe('BODY_TOO_LARGE');
+    expect(stream.listenerCount('data')).toBe(0);
+    stream.resume();
+    stream.end(new Uint8Array(600));
+  });
+
+  it('answers 400 when a Node stream fails, closes early or was already read', async () => {
+    const { receiver } = setup();
+    const failing = new PassThrough();
+    const failed = receiver.handle({ ...delivery('x'), body: failing });
+    failing.write('{"event":');
+    failing.destroy(new Error('aborted'));
+    expect(errorOf(await failed).code).toBe('BODY_READ_FAILED');
+
+    const closing = new PassThrough();
+    const closed = receiver.handle({ ...delivery('x'), body: closing });
+    closing.write('{"event":');
+    closing.destroy();
+    expect(errorOf(await closed).code).toBe('BODY_READ_FAILED');
+
+    const read = Readable.from(['{}']);
+    for await (const chunk of read) void chunk;
+    const res = await receiver.handle({ ...delivery('x'), body: read });
+    expect(res.status).toBe(400);
+    expect(errorOf(res).message).toMatch(/already read/);
+  });
+
+  it('reads a Fetch Request whole when its declared length fits, and streams it otherwise', async () => {
+    const { receiver, queue, seen } = setup({ maxBodyBytes: 1000 });
+    const text = JSON.stringify({ event: 'PING', id: 'fetch' });
+    const request = new Request('http://localhost/webhooks/toy', { method: 'POST', body: text });
+    const declared = { ...headers, 'content-length': String(text.length) };
+    expect((await receiver.handle({ ...delivery('fetch'), headers: declared, body: request })).status).toBe(200);
+    // No declared length: streamed, and refused as soon as it passes the limit.
+    const big = new Request('http://localhost/webhooks/toy', { method: 'POST', body: 'x'.repeat(5000) });
+    const res = await receiver.handle({ ...delivery('big'), body: big });
+    expect(res.status).toBe(413);
+    await queue.idle();
+    expect(seen).toEqual(['PING:fetch']);
   });
 
   it('answers 400 when the body stream fails', async () => {
@@ -391,6 +453,40 @@ describe('dispatch', () => {
 });
 
 describe('lifecycle', () => {
+  it('calls the logger as a method (pino reads `this`), on refusals as on acceptances', async () => {
+    const lines: string[] = [];
+    class ThisLogger {
+      readonly prefix = 'log';
+      write(level: string, msg?: string): void {
+        lines.push(`${this.prefix}:${level}:${msg ?? ''}`);
+      }
+      trace(_: unknown, msg?: string): void {
+        this.write('trace', msg);
+      }
+      debug(_: unknown, msg?: string): void {
+        this.write('debug', msg);
+      }
+      info(_: unknown, msg?: string): void {
+        this.write('info', msg);
+      }
+      warn(_: unknown, msg?: string): void {
+        this.write('warn', msg);
+      }
+      error(_: unknown, msg?: string): void {
+        this.write('error', msg);
+      }
+      fatal(_: unknown, msg?: string): void {
+        this.write('fatal', msg);
+      }
+    }
+    const failing: EventQueue = { ...memoryQueue(), enqueue: () => Promise.reject(new Error('disk full')) };
+    const { receiver } = setup({ logger: new ThisLogger(), queue: failing });
+    expect((await receiver.handle({ ...delivery('x'), headers: {} })).status).toBe(401);
+    expect((await receiver.handle(delivery('y'))).status).toBe(503);
+    expect(lines.some((l) => l.startsWith('log:warn:'))).toBe(true);
+    expect(lines.some((l) => l.startsWith('log:error:') && l.includes('disk full'))).toBe(true);
+  });
+
   it('reports readiness from the store and the queue', async () => {
     const dedupe: DedupeStore = { ...memoryDedupe(), ping: () => Promise.reject(new Error('redis down')) };
     const { receiver } = setup({ dedupe });

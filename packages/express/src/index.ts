@@ -28,7 +28,8 @@ const alreadyParsed = (): CountersignError =>
   );
 
 function send(res: ServerResponse, answer: WebhookResponse): void {
-  res.writeHead(answer.status, answer.headers);
+  // With its length known, Node writes head and body in one packet instead of a chunked stream.
+  res.writeHead(answer.status, { ...answer.headers, 'content-length': Buffer.byteLength(answer.body) });
   res.end(answer.body);
 }
 
@@ -49,7 +50,7 @@ export function countersign(receiver: ExpressReceiver, options: CountersignExpre
       receiver.logger.error({ code: error.code, path: req.originalUrl ?? req.url }, error.message);
       return send(res, errorResponse(error));
     } else {
-      body = req.iterator({ destroyOnReturn: false });
+      body = req;
     }
     const endpoint = options.endpoint ?? req.params?.endpoint ?? req.path ?? req.url ?? '';
     receiver

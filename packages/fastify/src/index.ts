@@ -20,7 +20,7 @@ const plugin: FastifyPluginAsync<CountersignFastifyOptions> = async (fastify, { 
       endpoint: request.params.endpoint,
       headers: request.headers,
       // Stopping at the size limit must not destroy the stream: it is drained instead, keeping keep-alive connections usable.
-      body: request.body?.iterator({ destroyOnReturn: false }),
+      body: request.body,
     });
     request.body?.resume();
     return reply.code(answer.status).headers(answer.headers).send(answer.body);

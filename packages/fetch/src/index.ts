@@ -26,6 +26,6 @@ export function createFetchHandler(receiver: Pick<AnyReceiver, 'handle'>, option
       }
       endpoint = endpoint.slice(prefix.length);
     }
-    return toResponse(await receiver.handle({ method: request.method, endpoint, headers: request.headers, body: request.body }));
+    return toResponse(await receiver.handle({ method: request.method, endpoint, headers: request.headers, body: request }));
   };
 }

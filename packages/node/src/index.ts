@@ -19,7 +19,8 @@ export interface ListenerOptions {
 export type Listener = (req: IncomingMessage, res: ServerResponse, next?: (error?: unknown) => void) => void;
 
 function send(res: ServerResponse, answer: WebhookResponse): void {
-  res.writeHead(answer.status, answer.headers);
+  // With its length known, Node writes head and body in one packet instead of a chunked stream.
+  res.writeHead(answer.status, { ...answer.headers, 'content-length': Buffer.byteLength(answer.body) });
   res.end(answer.body);
 }
 
@@ -65,10 +66,9 @@ export function createListener(receiver: Pick<AnyReceiver, 'handle'>, options: L
     const cert = peerCertificate(req);
     const certError = required && certificateError(cert, required);
     if (certError) return refuse(res, new CountersignError('AUTH_FORBIDDEN', certError));
-    // The core stops reading at the size limit: the stream is not destroyed but drained (resume), so a keep-alive
-    // connection stays usable after a 413 on a chunked body.
-    const body = req.iterator({ destroyOnReturn: false });
-    const request = { method: req.method ?? 'GET', endpoint: path.slice(prefix.length), headers: req.headers, body, peerCertificate: cert };
+    // The core reads `req` itself and stops at the size limit; the rest is drained (resume), never destroyed, so a
+    // keep-alive connection stays usable after a 413 on a chunked body.
+    const request = { method: req.method ?? 'GET', endpoint: path.slice(prefix.length), headers: req.headers, body: req, peerCertificate: cert };
     receiver
       .handle(request)
       .then((answer) => {

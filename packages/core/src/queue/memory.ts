@@ -32,6 +32,12 @@ export function backoffDelay(retry: number, options: BackoffOptions = {}, random
   return Math.max(0, Math.round(raw * (1 - jitter + 2 * jitter * random())));
 }
 
+/** Run `fn` after pending I/O: `setImmediate` where the runtime has it (Node, Bun), else a zero-delay timer. */
+const later: (fn: () => void) => void =
+  typeof (globalThis as { setImmediate?: unknown }).setImmediate === 'function'
+    ? (fn) => (globalThis as unknown as { setImmediate: (fn: () => void) => unknown }).setImmediate(fn)
+    : (fn) => void setTimeout(fn, 0);
+
 function describe(error: unknown): DeadLetter['error'] {
   if (error instanceof Error) {
     const code = (error as { code?: unknown }).code;
@@ -71,6 +77,7 @@ export function memoryQueue(options: MemoryQueueOptions = {}): MemoryQueue {
   let dispatch: Dispatch | undefined;
   let closed = false;
   let idleWaiters: Array<() => void> = [];
+  let pumpScheduled = false;
 
   const pendingCount = (): number => waiting.length - head + running + retryTimers.size;
 
@@ -113,6 +120,20 @@ export function memoryQueue(options: MemoryQueueOptions = {}): MemoryQueue {
     }
   }
 
+  /**
+   * Start waiting events soon, not now: `enqueue` resolves first, so the delivery is acknowledged before any
+   * handler code runs (even a handler that blocks the thread cannot delay the answer), and the events accepted
+   * meanwhile start together.
+   */
+  function schedulePump(): void {
+    if (pumpScheduled) return;
+    pumpScheduled = true;
+    later(() => {
+      pumpScheduled = false;
+      pump();
+    });
+  }
+
   function pump(): void {
     if (dispatch === undefined) return;
     while (running < concurrency && head < waiting.length) {
@@ -139,7 +160,7 @@ export function memoryQueue(options: MemoryQueueOptions = {}): MemoryQueue {
         return Promise.reject(new CountersignError('QUEUE_UNAVAILABLE', 'The in-memory queue is closed and takes no more events.'));
       }
       waiting.push({ event, attempt: 0 });
-      pump();
+      schedulePump();
       return Promise.resolve();
     },
     consume(fn) {
