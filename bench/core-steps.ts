@@ -116,7 +116,7 @@ async function main(): Promise<void> {
         if (claim.status === 'claimed') await dedupe.commit(e.id, claim.token);
       },
     },
-    { name: 'memoryQueue enqueue (+ no-op dispatch)', prepare: events, run: (e: QueuedEvent) => queue.enqueue({ ...e, id: `q${e.id}` }) },
+    { name: 'memoryQueue enqueue (handlers start later)', prepare: events, run: (e: QueuedEvent) => queue.enqueue({ ...e, id: `q${e.id}` }) },
     { name: 'acknowledge (echo header + JSON body)', prepare: contexts, run: (ctx: DeliveryContext) => provider.acknowledge(ctx, 'accepted') },
   ];
 

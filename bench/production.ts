@@ -1,6 +1,7 @@
 /**
  * Acknowledgement latency and throughput of a receiver on Redis + BullMQ against the in-memory defaults, in the
- * same run: `cd bench && npx tsx --conditions=source production.ts`.
+ * same run: `pnpm build && cd bench && npx tsx production.ts` (the children load the built packages; `BENCH_SOURCE=1`
+ * loads their TypeScript sources instead).
  *
  * For each setup a receiver runs alone in a child process (node:http with `@countersign/node`'s listener, an
  * Adobe Acrobat Sign endpoint) and this process loads it at a fixed rate (default 500 requests/s) twice: with autocannon's
@@ -224,7 +225,8 @@ async function paced(port: number, seconds: number): Promise<PacedResult> {
 // ------------------------------------------------------------------------------------------- orchestration
 
 function spawnRole(role: 'server' | 'worker', env: ChildEnv): { child: ChildProcess; first: Promise<Record<string, unknown>> } {
-  const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', fileURLToPath(import.meta.url)], {
+  const conditions = process.env['BENCH_SOURCE'] === '1' ? ['--conditions=source'] : [];
+  const child = spawn(process.execPath, [...conditions, '--import', 'tsx', fileURLToPath(import.meta.url)], {
     cwd: fileURLToPath(new URL('.', import.meta.url)),
     env: {
       ...process.env,

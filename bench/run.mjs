@@ -1,5 +1,5 @@
-// Entry point of the root `pnpm bench` script (`node bench/run.mjs`): runs bench/run.ts under tsx with the
-// `source` export condition (the workspace packages are used from their TypeScript sources, no build needed).
+// Entry point of the root `pnpm bench` script (`pnpm build && node bench/run.mjs`): runs bench/run.ts under tsx.
+// The servers it starts load the built packages (`BENCH_SOURCE=1`: their TypeScript sources).
 // Arguments are passed through, e.g. `pnpm bench --only=express,fastify --duration=5`.
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';

@@ -1,5 +1,5 @@
 /**
- * countersign load benchmark. `cd bench && npx tsx --conditions=source run.ts` (or `pnpm bench` at the root).
+ * countersign load benchmark. `pnpm bench` at the root (builds, then runs this file under tsx).
  *
  * Each server runs alone in a child process (started and stopped in turn); autocannon drives it from this
  * process, so the machine's cores are split between the load generator and the server. Every Adobe request
@@ -17,8 +17,9 @@
  *   BENCH_RATE         request rates of the fixed-rate slow-handler runs, comma-separated (default 1000)
  *   BENCH_QUIET_WAIT   before each server, wait up to this many seconds for other processes to use < 10% of
  *                      the CPU (default 20; 0 = do not wait). Rows measured on a busy machine are flagged.
- *   BENCH_DIST         1: servers load the @countersign packages from their built dist/ (run `pnpm build`
- *                      first) instead of their TypeScript sources
+ *   BENCH_SOURCE       1: servers load the @countersign packages from their TypeScript sources (transpiled by
+ *                      tsx, which adds a cost of its own) instead of their built dist/ (what users run;
+ *                      `pnpm bench` builds first)
  *   BENCH_PROFILE      1: write a V8 CPU profile of every countersign server to bench/profiles/
  *   BENCH_JSON         write the raw results to this file
  */
@@ -56,7 +57,7 @@ const SLOW_RATES = (option('BENCH_RATE') ?? '1000').split(',').map((raw) => {
 });
 const ROUNDS = numberOption('BENCH_ROUNDS', 1, 1, 20);
 const PROFILE = option('BENCH_PROFILE') === '1';
-const DIST = option('BENCH_DIST') === '1';
+const DIST = option('BENCH_SOURCE') !== '1';
 const QUIET_WAIT = numberOption('BENCH_QUIET_WAIT', 20, 0, 600);
 const QUIET_THRESHOLD = 0.1;
 const JSON_OUT = option('BENCH_JSON');

@@ -53,11 +53,14 @@ export function defineProvider<T extends ProviderTypes>(provider: Provider<T>): 
   return provider;
 }
 
+/** The content type of `jsonResponse`. */
+export const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
+
 /** Shorthand for a JSON response. */
 export function jsonResponse(status: number, body: unknown, headers: Record<string, string> = {}): WebhookResponse {
   return {
     status,
-    headers: { 'content-type': 'application/json; charset=utf-8', ...headers },
+    headers: { 'content-type': JSON_CONTENT_TYPE, ...headers },
     body: JSON.stringify(body),
   };
 }

@@ -176,9 +176,8 @@ export function createReceiver<const E extends Endpoints>(options: ReceiverOptio
     return provider.handshake ? 'GET, POST' : 'POST';
   }
 
-  async function deliver(name: string, provider: Provider, request: WebhookRequest, deadline: Deadline): Promise<WebhookResponse> {
+  async function deliver(name: string, provider: Provider, method: string, request: WebhookRequest, deadline: Deadline): Promise<WebhookResponse> {
     const headers = readHeaders(request.headers);
-    const method = request.method.toUpperCase();
     const limit = provider.maxBodyBytes ?? defaultMaxBody;
     const body = method === 'GET' || method === 'HEAD' ? new Uint8Array(0) : await readBody(request.body, limit, headers.get('content-length'));
     const ctx = new Context(name, method, headers, body, request.peerCertificate, deadline);
@@ -189,8 +188,11 @@ export function createReceiver<const E extends Endpoints>(options: ReceiverOptio
       return method === 'HEAD' ? { ...response, body: '' } : response;
     }
 
-    await provider.authenticate(ctx);
-    const parsed = await provider.parse(ctx);
+    // Await only what is a promise: most providers authenticate and parse synchronously.
+    const authenticated = provider.authenticate(ctx);
+    if (authenticated instanceof Promise) await authenticated;
+    const parsing = provider.parse(ctx);
+    const parsed = parsing instanceof Promise ? await parsing : parsing;
     const key = `${name}:${parsed.key}`;
     if (deadline.expired) throw deadline.expired;
 
@@ -261,7 +263,7 @@ export function createReceiver<const E extends Endpoints>(options: ReceiverOptio
 
     const budget = provider.timeoutMs ?? defaultTimeout;
     const deadline = new Deadline();
-    const work = deliver(name, provider, request, deadline);
+    const work = deliver(name, provider, method, request, deadline);
     inFlight.add(work);
     // One promise settled by whichever comes first: the work's answer, its failure, or the end of the budget.
     // The work may outlive the answer (budget ran out): it still commits or releases its claim, never unhandled.

@@ -1,6 +1,6 @@
 import { timingSafeEqual } from '../../crypto.js';
 import { CountersignError } from '../../errors.js';
-import { jsonResponse } from '../../provider.js';
+import { JSON_CONTENT_TYPE, jsonResponse } from '../../provider.js';
 import type { DeliveryContext, WebhookResponse } from '../../types.js';
 
 /** The header Acrobat Sign sends its API application's client id in, and expects back. */
@@ -68,4 +68,14 @@ export function adobeSignClientIdCheck(clientIds: readonly string[]): (ctx: Deli
  */
 export function adobeSignEcho(clientId: string, status = 200): WebhookResponse {
   return jsonResponse(status, { xAdobeSignClientId: clientId }, { [ADOBE_SIGN_CLIENT_ID_HEADER]: clientId });
+}
+
+/** `adobeSignEcho` for an endpoint's allowed ids, their JSON bodies serialised once (a fresh response object each time). */
+export function adobeSignEchoes(clientIds: readonly string[], status: number): (clientId: string) => WebhookResponse {
+  const bodies = new Map(clientIds.map((id) => [id, adobeSignEcho(id, status).body]));
+  return (clientId) => {
+    const body = bodies.get(clientId);
+    if (body === undefined) return adobeSignEcho(clientId, status);
+    return { status, headers: { 'content-type': JSON_CONTENT_TYPE, [ADOBE_SIGN_CLIENT_ID_HEADER]: clientId }, body };
+  };
 }

@@ -5,7 +5,7 @@ import { parsePayload } from '../../validation.js';
 import { adobeSignBearerAuth, type AdobeSignOAuthOptions } from './auth.js';
 import { adobeSignDedupeKey } from './dedupe.js';
 import { adobeSignTopicOf, type AdobeSignTopicEvents } from './events.js';
-import { ADOBE_SIGN_CLIENT_ID_HEADER, adobeSignClientIdCheck, adobeSignClientIds, adobeSignEcho } from './handshake.js';
+import { ADOBE_SIGN_CLIENT_ID_HEADER, adobeSignClientIdCheck, adobeSignClientIds, adobeSignEchoes } from './handshake.js';
 import { adobeSignEnvelopeSchema, adobeSignSchemaFor, type AdobeSignBasePayload, type AdobeSignEvents } from './schema.js';
 
 export {
@@ -128,6 +128,7 @@ export function adobeSign(options: AdobeSignOptions): Provider<AdobeSignTypes> {
   }
   const checkClientId = adobeSignClientIdCheck(clientIds);
   const checkBearer = options.oauth === undefined ? undefined : adobeSignBearerAuth(options.oauth, timeoutMs);
+  const echo = adobeSignEchoes(clientIds, successStatus);
   /** The allowed client id each authenticated delivery presented, for its acknowledgement. */
   const presented = new WeakMap<DeliveryContext, string>();
 
@@ -135,16 +136,16 @@ export function adobeSign(options: AdobeSignOptions): Provider<AdobeSignTypes> {
     kind: 'adobe-sign',
     timeoutMs,
     maxBodyBytes,
-    handshake: (ctx) => adobeSignEcho(checkClientId(ctx), successStatus),
-    async authenticate(ctx) {
+    handshake: (ctx) => echo(checkClientId(ctx)),
+    authenticate(ctx) {
       presented.set(ctx, checkClientId(ctx));
-      if (checkBearer !== undefined) await checkBearer(ctx);
+      return checkBearer?.(ctx);
     },
     parse,
     acknowledge(ctx): WebhookResponse {
       // Never throws: the event is already queued. The header was checked by `authenticate`.
       const clientId = presented.get(ctx) ?? ctx.headers.get(ADOBE_SIGN_CLIENT_ID_HEADER)?.trim() ?? '';
-      return adobeSignEcho(clientId, successStatus);
+      return echo(clientId);
     },
   });
 }
