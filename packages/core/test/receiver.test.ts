@@ -460,9 +460,6 @@ describe('lifecycle', () => {
       write(level: string, msg?: string): void {
         lines.push(`${this.prefix}:${level}:${msg ?? ''}`);
       }
-      trace(_: unknown, msg?: string): void {
-        this.write('trace', msg);
-      }
       debug(_: unknown, msg?: string): void {
         this.write('debug', msg);
       }
@@ -474,9 +471,6 @@ describe('lifecycle', () => {
       }
       error(_: unknown, msg?: string): void {
         this.write('error', msg);
-      }
-      fatal(_: unknown, msg?: string): void {
-        this.write('fatal', msg);
       }
     }
     const failing: EventQueue = { ...memoryQueue(), enqueue: () => Promise.reject(new Error('disk full')) };
