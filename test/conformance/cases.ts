@@ -4,10 +4,12 @@
  */
 import { expect } from 'vitest';
 import type { FixtureCase } from './fixtures.js';
-import { delivery, send, uniqueId, type Harness, type HttpRequest, type HttpResponse } from './support.js';
+import { abandon, delivery, send, uniqueId, type Harness, type HttpRequest, type HttpResponse } from './support.js';
 
 export interface CaseContext {
   send(request: HttpRequest): Promise<HttpResponse>;
+  /** Send half of the announced body, then drop the connection. */
+  abandon(request: HttpRequest & { body: string }): Promise<void>;
   harness: Harness;
 }
 
@@ -17,7 +19,7 @@ export interface ConformanceCase {
 }
 
 export function caseContext(url: string, harness: Harness): CaseContext {
-  return { send: (request) => send(url, request), harness };
+  return { send: (request) => send(url, request), abandon: (request) => abandon(url, request), harness };
 }
 
 const MB = 1024 * 1024;
@@ -198,6 +200,17 @@ function bigDelivery(id: string, bytes: number): HttpRequest {
 }
 
 export const limitCases: ConformanceCase[] = [
+  {
+    name: 'a client that drops the connection mid-body: nothing is enqueued and the server keeps serving',
+    async run(ctx) {
+      const id = uniqueId('abandoned');
+      const abandoned = bigDelivery(id, 256 * 1024);
+      await ctx.abandon({ ...abandoned, body: abandoned.body as string });
+      const after = uniqueId('after-abandon');
+      await expectAccepted(ctx, delivery({ event: 'PING', id: after }), 'test', after, 'PING');
+      expect(ctx.harness.enqueuedCount('test', id)).toBe(0);
+    },
+  },
   {
     name: '9 MB is accepted and dispatched',
     async run(ctx) {

@@ -266,6 +266,22 @@ export function send(baseUrl: string, request: HttpRequest, tls?: https.RequestO
   });
 }
 
+/**
+ * Start a request that announces `request.body` in full (Content-Length) but sends only its first half, then
+ * drop the connection, as a client that dies mid-upload does. Resolves once the socket is gone.
+ */
+export function abandon(baseUrl: string, request: HttpRequest & { body: string }): Promise<void> {
+  const url = new URL(baseUrl + request.path);
+  const body = new TextEncoder().encode(request.body);
+  const headers = { ...request.headers, 'content-length': String(body.byteLength) };
+  return new Promise((resolve) => {
+    const req = (url.protocol === 'https:' ? https : http).request(url, { method: request.method, headers, rejectUnauthorized: false });
+    req.on('error', () => undefined); // the socket is destroyed on purpose
+    req.on('close', () => resolve());
+    req.write(body.subarray(0, body.byteLength >> 1), () => setTimeout(() => req.destroy(), 50));
+  });
+}
+
 /** Listen on 127.0.0.1, port 0; the base URL is `http(s)://127.0.0.1:<port><prefix>`. */
 export async function listen(server: Server, prefix = '/webhooks'): Promise<{ url: string; close(): Promise<void> }> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
