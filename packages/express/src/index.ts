@@ -28,7 +28,7 @@ const alreadyParsed = (): CountersignError =>
   );
 
 function send(res: ServerResponse, answer: WebhookResponse): void {
-  // With its length known, Node writes head and body in one packet instead of a chunked stream.
+  // With its length known, Node sends head and body in one write instead of chunked encoding.
   res.writeHead(answer.status, { ...answer.headers, 'content-length': Buffer.byteLength(answer.body) });
   res.end(answer.body);
 }

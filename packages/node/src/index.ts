@@ -19,7 +19,7 @@ export interface ListenerOptions {
 export type Listener = (req: IncomingMessage, res: ServerResponse, next?: (error?: unknown) => void) => void;
 
 function send(res: ServerResponse, answer: WebhookResponse): void {
-  // With its length known, Node writes head and body in one packet instead of a chunked stream.
+  // With its length known, Node sends head and body in one write instead of chunked encoding.
   res.writeHead(answer.status, { ...answer.headers, 'content-length': Buffer.byteLength(answer.body) });
   res.end(answer.body);
 }
