@@ -37,6 +37,10 @@ export const ErrorCodes = {
   DEDUPE_UNAVAILABLE: 503,
   /** The queue failed to persist the event. */
   QUEUE_UNAVAILABLE: 503,
+  /** The queue holds as many events (or bytes) as it is allowed to; retry later. */
+  QUEUE_FULL: 503,
+  /** Too many failed authentications from this sender's address; retry later. */
+  RATE_LIMITED: 429,
   /** The receiver is closing and accepts no more deliveries. */
   SHUTTING_DOWN: 503,
   /** An unexpected internal error. */

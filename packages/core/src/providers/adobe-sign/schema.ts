@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import type { PayloadIssue } from '../../validation.js';
+import { MAX_EVENT_NAME_LENGTH, MAX_ID_LENGTH } from '../../limits.js';
+import { boundedArray, type PayloadIssue } from '../../validation.js';
 import {
   ADOBE_SIGN_AGREEMENT_EVENTS,
   ADOBE_SIGN_LIBRARY_DOCUMENT_EVENTS,
@@ -66,13 +67,17 @@ function section<S extends z.core.$ZodLooseShape>(shape: S) {
   return z.looseObject(shape, objectError).nullish();
 }
 
+/** A list that may be null or absent; its items stop being checked once the parse has collected enough issues. */
 function list<T extends z.ZodType>(item: T) {
-  return z.array(item, { error: 'must be an array' }).nullish();
+  return boundedArray(item).nullish();
 }
 
-/** A string countersign relies on (ids, the event name): present and not empty. */
-function requiredString() {
-  return z.string({ error: (issue) => (issue.input === undefined ? 'is missing' : 'must be a string') }).min(1, 'must not be empty');
+/** A string countersign relies on (ids, the event name): present, not empty, and not longer than `max`. */
+function requiredString(max = MAX_ID_LENGTH) {
+  return z
+    .string({ error: (issue) => (issue.input === undefined ? 'is missing' : 'must be a string') })
+    .min(1, 'must not be empty')
+    .max(max, `must not be longer than ${max} characters`);
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -219,7 +224,7 @@ export const adobeSignEnvelopeSchema = z.looseObject({
   webhookScope: text,
   /** Being removed by Adobe. */
   webhookNotificationApplicableUsers: list(z.looseObject({ id: text, email: text, role: text, payloadApplicable: flag })),
-  event: requiredString(),
+  event: requiredString(MAX_EVENT_NAME_LENGTH),
   /** On ACTION_DELEGATED, RECALLED and EXPIRED. */
   subEvent: text,
   eventDate: text,

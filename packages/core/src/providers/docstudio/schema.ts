@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { MAX_EVENT_NAME_LENGTH, MAX_ID_LENGTH } from '../../limits.js';
+import { boundedArray } from '../../validation.js';
 import type { DocStudioStatus } from './events.js';
 
 const ISO_DATE = /^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2})(?::(\d{2})(?:\.(\d+))?)?(Z|[+-]\d{2}:?\d{2})?)?$/i;
@@ -41,12 +43,17 @@ export const docstudioPayloadSchema = z.looseObject({
   /** The mailbox processing the envelope. */
   mailbox: text,
   /** The envelope. */
-  uuid: z.string({ error: (issue) => (issue.input === undefined ? 'is missing' : 'must be a string') }).min(1),
-  label: z
-    .array(z.string())
+  uuid: z
+    .string({ error: (issue) => (issue.input === undefined ? 'is missing' : 'must be a string') })
+    .min(1)
+    .max(MAX_ID_LENGTH, `must not be longer than ${MAX_ID_LENGTH} characters`),
+  label: boundedArray(z.string())
     .nullish()
     .transform((labels) => labels ?? []),
-  status: z.string({ error: (issue) => (issue.input === undefined ? 'is missing' : 'must be a string') }).min(1),
+  status: z
+    .string({ error: (issue) => (issue.input === undefined ? 'is missing' : 'must be a string') })
+    .min(1)
+    .max(MAX_EVENT_NAME_LENGTH, `must not be longer than ${MAX_EVENT_NAME_LENGTH} characters`),
   subject: text,
   receiveDate: date.nullish(),
   expireDate: date.nullish(),

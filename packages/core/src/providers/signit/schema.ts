@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { boundedArray } from '../../validation.js';
 import type { SignitEventName, SignitSignatureEventName, SignitTopic, SignitVerificationEventName } from './events.js';
 
 /*
@@ -23,7 +24,7 @@ const baseData = {
 };
 
 const contactMetadata = z.looseObject({
-  contacts: z.array(z.looseObject({ email: text, sms: text, wechat: text })).nullish(),
+  contacts: boundedArray(z.looseObject({ email: text, sms: text, wechat: text })).nullish(),
 });
 
 const participant = z.looseObject({
@@ -60,7 +61,7 @@ const basicEnvelope = z.looseObject({
 const signitEnvelopeDataSchema = z.looseObject({
   ...baseData,
   actionUrl: text,
-  actions: z.array(z.string()).nullish(),
+  actions: boundedArray(z.string()).nullish(),
   account: text,
   basicEnvelope: basicEnvelope.nullish(),
   senderParticipant: participant.nullish(),
