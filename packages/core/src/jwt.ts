@@ -1,5 +1,6 @@
 import { createRemoteJWKSet, errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey, type JWTVerifyOptions, type KeyInput } from 'jose';
 import { CountersignError, errorReason } from './errors.js';
+import { clip } from './limits.js';
 
 /**
  * What a JWT is verified against and which claims it must carry: what a provider's user configures.
@@ -71,13 +72,14 @@ function capitalize(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
+/** Why a token was refused, in words safe to answer with (jose's messages can quote the token's header: clipped). */
 function refusalReason(error: errors.JOSEError): string {
-  if (error instanceof errors.JWTExpired) return `the token has expired (${error.message})`;
-  if (error instanceof errors.JWTClaimValidationFailed) return `the token's claims are not accepted (${error.message})`;
+  if (error instanceof errors.JWTExpired) return `the token has expired (${clip(error.message, 120)})`;
+  if (error instanceof errors.JWTClaimValidationFailed) return `the token's claims are not accepted (${clip(error.message, 120)})`;
   if (error instanceof errors.JWSSignatureVerificationFailed) return 'the signature does not verify';
   if (error instanceof errors.JWKSNoMatchingKey) return 'no key of the JWKS matches the token';
   if (error instanceof errors.JOSEAlgNotAllowed) return "the token's algorithm is not accepted";
-  return `the token is not a valid JWT (${error.message})`;
+  return `the token is not a valid JWT (${clip(error.message, 120)})`;
 }
 
 /** A key resolver whose failures to obtain keys throw `KeysUnavailable`, while its refusals of the token pass through. */
@@ -193,7 +195,8 @@ export function jwtVerifier(options: JwtOptions, settings: JwtVerifierSettings):
       if (signal?.aborted === true) throw unavailable(`The delivery's time budget ran out while ${tokenName} was being verified`, error);
       if (error instanceof KeysUnavailable) {
         const what = jwksUrl === undefined ? `The keys to verify ${tokenName} could not be obtained` : `The JWKS could not be fetched to verify ${tokenName}`;
-        throw unavailable(`${what} (${error.message})`, error.cause);
+        // The reason (an address, a DNS name, a status) goes to the logs with the cause, never to the sender.
+        throw unavailable(what, error);
       }
       throw error;
     }

@@ -23,5 +23,10 @@ export interface DedupeStore {
   release(key: string, token: string): Promise<void>;
   /** Resolve when the store is reachable; reject otherwise (readiness checks). */
   ping?(): Promise<void>;
+  /**
+   * A warning for readiness reports, or `undefined` when all is well: something the operator must know that does
+   * not stop the store from working (e.g. keys evicted before their retention ended).
+   */
+  health?(): string | undefined;
   close?(): Promise<void>;
 }

@@ -20,6 +20,18 @@ export interface MemoryQueueOptions {
   backoff?: BackoffOptions;
   /** Dead letters kept (oldest dropped first). Default 10 000. */
   maxDeadLetters?: number;
+  /**
+   * Most events held (waiting, running or waiting for a retry). Past it `enqueue` refuses with `QUEUE_FULL`, so the
+   * delivery is answered 503 with `Retry-After` and the platform retries later. Default 10 000.
+   */
+  maxEvents?: number;
+  /**
+   * Most bytes held, counted as the size of each event's delivery body. Past it `enqueue` refuses with
+   * `QUEUE_FULL`. Default 64 MiB: with parsed payloads taking a few times their raw size, a 512 MB heap stays alive.
+   */
+  maxBytes?: number;
+  /** Most bytes of dead letters kept (oldest dropped first). Default 64 MiB. */
+  maxDeadLetterBytes?: number;
 }
 
 /** Delay before retry number `retry` (1-based), with exponential growth and jitter. */
@@ -61,19 +73,33 @@ export function memoryQueue(options: MemoryQueueOptions = {}): MemoryQueue {
   const concurrency = options.concurrency ?? 10;
   const maxAttempts = options.attempts ?? 5;
   const maxDeadLetters = options.maxDeadLetters ?? 10_000;
+  const maxEvents = options.maxEvents ?? 10_000;
+  const maxBytes = options.maxBytes ?? 64 * 1024 * 1024;
+  const maxDeadLetterBytes = options.maxDeadLetterBytes ?? 64 * 1024 * 1024;
   if (!(concurrency >= 1) || !(maxAttempts >= 1)) {
     throw new CountersignError('CONFIG_INVALID', 'memoryQueue: `concurrency` and `attempts` must be at least 1.');
+  }
+  for (const [name, value] of [['maxDeadLetters', maxDeadLetters], ['maxEvents', maxEvents], ['maxBytes', maxBytes], ['maxDeadLetterBytes', maxDeadLetterBytes]] as const) {
+    if (typeof value !== 'number' || !(value >= 1)) {
+      throw new CountersignError('CONFIG_INVALID', `memoryQueue: \`${name}\` must be a positive number (got ${String(value)}).`);
+    }
   }
 
   interface Job {
     event: QueuedEvent;
     attempt: number; // attempts already made
+    /** What the event counts against `maxBytes`. */
+    bytes: number;
   }
   let waiting: Job[] = [];
   let head = 0;
   let running = 0;
   const retryTimers = new Map<ReturnType<typeof setTimeout>, Job>();
-  const dead = new Map<string, DeadLetter>();
+  const dead = new Map<string, { letter: DeadLetter; bytes: number }>();
+  /** Events and bytes held: waiting, running and waiting for a retry. */
+  let heldEvents = 0;
+  let heldBytes = 0;
+  let deadBytes = 0;
   let dispatch: Dispatch | undefined;
   let closed = false;
   let idleWaiters: Array<() => void> = [];
@@ -88,22 +114,45 @@ export function memoryQueue(options: MemoryQueueOptions = {}): MemoryQueue {
     for (const w of waiters) w();
   }
 
+  function release(job: Job): void {
+    heldEvents -= 1;
+    heldBytes -= job.bytes;
+  }
+
+  function forgetDead(id: string): void {
+    const old = dead.get(id);
+    if (old === undefined) return;
+    dead.delete(id);
+    deadBytes -= old.bytes;
+  }
+
   function toDeadLetters(job: Job, error: unknown): void {
-    dead.delete(job.event.id);
-    dead.set(job.event.id, {
-      id: job.event.id,
-      event: job.event,
-      attempts: job.attempt,
-      failedAt: new Date().toISOString(),
-      error: describe(error),
+    release(job);
+    forgetDead(job.event.id);
+    const letter: DeadLetter = { id: job.event.id, event: job.event, attempts: job.attempt, failedAt: new Date().toISOString(), error: describe(error) };
+    dead.set(job.event.id, { letter, bytes: job.bytes });
+    deadBytes += job.bytes;
+    while (dead.size > maxDeadLetters || (deadBytes > maxDeadLetterBytes && dead.size > 1)) forgetDead(dead.keys().next().value as string);
+  }
+
+  /** Why the queue cannot take an event of `bytes` more, or `undefined` when it can. */
+  function fullReason(bytes: number): string | undefined {
+    if (heldEvents + 1 > maxEvents) return `it holds ${heldEvents} events, its limit (maxEvents)`;
+    if (heldBytes + bytes > maxBytes && heldEvents > 0) return `it holds ${heldBytes} bytes of events and this one would pass its limit of ${maxBytes} (maxBytes)`;
+    return undefined;
+  }
+
+  function queueFull(reason: string): CountersignError {
+    return new CountersignError('QUEUE_FULL', `The in-memory queue is full (${reason}): handlers are not keeping up. The delivery was not accepted; retry later.`, {
+      headers: { 'retry-after': '30' },
     });
-    while (dead.size > maxDeadLetters) dead.delete(dead.keys().next().value as string);
   }
 
   async function run(job: Job): Promise<void> {
     job.attempt += 1;
     try {
       await (dispatch as Dispatch)(job.event, { attempt: job.attempt, maxAttempts });
+      release(job);
     } catch (error) {
       if (job.attempt >= maxAttempts) {
         toDeadLetters(job, error);
@@ -155,11 +204,16 @@ export function memoryQueue(options: MemoryQueueOptions = {}): MemoryQueue {
     get size() {
       return waiting.length - head + running;
     },
-    enqueue(event) {
+    enqueue(event, info) {
       if (closed) {
         return Promise.reject(new CountersignError('QUEUE_UNAVAILABLE', 'The in-memory queue is closed and takes no more events.'));
       }
-      waiting.push({ event, attempt: 0 });
+      const bytes = info?.bytes ?? JSON.stringify(event).length;
+      const full = fullReason(bytes);
+      if (full !== undefined) return Promise.reject(queueFull(full));
+      heldEvents += 1;
+      heldBytes += bytes;
+      waiting.push({ event, attempt: 0, bytes });
       schedulePump();
       return Promise.resolve();
     },
@@ -171,23 +225,29 @@ export function memoryQueue(options: MemoryQueueOptions = {}): MemoryQueue {
       pump();
     },
     deadLetters() {
-      return Promise.resolve([...dead.values()]);
+      return Promise.resolve([...dead.values()].map((d) => d.letter));
     },
     replay(id) {
-      const letter = dead.get(id);
-      if (letter === undefined) {
+      const found = dead.get(id);
+      if (found === undefined) {
         return Promise.reject(new CountersignError('NOT_FOUND', `No dead letter with id "${id}".`));
       }
       if (closed) {
         return Promise.reject(new CountersignError('QUEUE_UNAVAILABLE', 'The in-memory queue is closed and takes no more events.'));
       }
-      dead.delete(id);
-      waiting.push({ event: letter.event, attempt: 0 });
+      const full = fullReason(found.bytes);
+      if (full !== undefined) return Promise.reject(queueFull(full));
+      forgetDead(id);
+      heldEvents += 1;
+      heldBytes += found.bytes;
+      waiting.push({ event: found.letter.event, attempt: 0, bytes: found.bytes });
       pump();
       return Promise.resolve();
     },
     ping() {
-      return closed ? Promise.reject(new CountersignError('QUEUE_UNAVAILABLE', 'The in-memory queue is closed.')) : Promise.resolve();
+      if (closed) return Promise.reject(new CountersignError('QUEUE_UNAVAILABLE', 'The in-memory queue is closed.'));
+      const full = fullReason(0);
+      return full === undefined ? Promise.resolve() : Promise.reject(queueFull(full));
     },
     idle() {
       if (pendingCount() === 0) return Promise.resolve();

@@ -35,8 +35,15 @@ export interface DeadLetter {
  * Where accepted events wait for their handlers. `enqueue` resolves only once the event is safely stored:
  * the receiver acknowledges the delivery after that, never before.
  */
+/** What the receiver tells a queue about an event it enqueues. */
+export interface EnqueueInfo {
+  /** The size of the delivery's body (bytes): what a bounded queue counts the event as. */
+  bytes: number;
+}
+
 export interface EventQueue {
-  enqueue(event: QueuedEvent): Promise<void>;
+  /** Store `event`. Reject when it cannot (a `CountersignError` such as `QUEUE_FULL` is answered as is). */
+  enqueue(event: QueuedEvent, info?: EnqueueInfo): Promise<void>;
   /**
    * In-process queues start delivering to `dispatch` here (the receiver calls it). Queues whose events are
    * handled by a separate worker leave it out.
