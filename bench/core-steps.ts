@@ -131,7 +131,7 @@ async function main(): Promise<void> {
     name: 'receiver.handle',
     prepare: bodies,
     run: async (body: Uint8Array) => {
-      const answer = await receiver.handle({ method: 'POST', endpoint: '/webhooks/adobe', headers, body });
+      const answer = await receiver.handle({ method: 'POST', endpoint: 'adobe', headers, body });
       if (answer.status !== 200) throw new Error(`receiver.handle answered ${answer.status}: ${answer.body}`);
     },
   });
@@ -143,7 +143,7 @@ async function main(): Promise<void> {
       name: label,
       prepare: bodies,
       run: async (body: Uint8Array) => {
-        const answer = await r.handle({ method: 'POST', endpoint: '/webhooks/adobe', headers, body });
+        const answer = await r.handle({ method: 'POST', endpoint: 'adobe', headers, body });
         if (answer.status !== 200) throw new Error(`${label} answered ${answer.status}: ${answer.body}`);
       },
     });

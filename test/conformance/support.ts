@@ -130,7 +130,8 @@ function faultyStores() {
 function dispatchRecorder() {
   const all: Dispatched[] = [];
   const waiters = new Set<() => void>();
-  const of = (endpoint: string, id: string): Dispatched[] => all.filter((e) => e.endpoint === endpoint && e.id === id);
+  /** The dispatches of the event with platform id `id` (exactly, or bound to its body: `<id>#<hash>`). */
+  const of = (endpoint: string, id: string): Dispatched[] => all.filter((e) => e.endpoint === endpoint && (e.id === id || e.id.startsWith(`${id}#`)));
   /** Resolves with `probe()`'s first defined value, checked now and after every dispatch. */
   const waitUntil = <T>(probe: () => T | undefined): Promise<T> =>
     new Promise((resolve) => {

@@ -29,6 +29,11 @@ export interface Provider<T extends ProviderTypes = ProviderTypes> {
   /** Largest accepted body (bytes), overriding the receiver's default. */
   readonly maxBodyBytes?: number | undefined;
   /**
+   * What the operator must know about this endpoint's configuration (e.g. that it cannot authenticate bodies):
+   * the receiver logs each at warn when it is created.
+   */
+  readonly warnings?: readonly string[] | undefined;
+  /**
    * Answer a GET (verification of intent). Providers without a handshake leave it out: GET then gets 405.
    * Throw a `CountersignError` to refuse.
    */

@@ -3,7 +3,8 @@ import { memoryDedupe } from './dedupe/memory.js';
 import type { DedupeStore } from './dedupe/types.js';
 import { CountersignError, errorMessage, isCountersignError } from './errors.js';
 import type { AnyEvent, Endpoints, EventFor, EventName, Handler } from './events.js';
-import { readHeaders } from './headers.js';
+import { readHeaders, type HeaderReader } from './headers.js';
+import { boundKey, clip, MAX_EVENT_NAME_LENGTH, safeHeaderValue } from './limits.js';
 import { silentLogger, type Logger } from './logger.js';
 import { errorResponse, type Provider } from './provider.js';
 import { memoryQueue } from './queue/memory.js';
@@ -25,6 +26,27 @@ export interface ReceiverOptions<E extends Endpoints> {
   maxBodyBytes?: number;
   /** How long an unfinished dedupe claim lasts before another copy may take over (ms). Default 60 000. */
   claimTtlMs?: number;
+  /**
+   * Answer 429 to a sender address after too many failed authentications (401/403). Off by default: platforms
+   * deliver from shared cloud addresses, so an attacker on the same cloud could get a platform's own deliveries
+   * refused (they are retried, but late). Turn it on when password or token guessing is a concern.
+   */
+  authFailureLimit?: AuthFailureLimitOptions;
+}
+
+/** Options of `authFailureLimit`. */
+export interface AuthFailureLimitOptions {
+  /** Failed authentications allowed per address and window. */
+  max: number;
+  /** The window (ms). Default 60 000. */
+  windowMs?: number;
+  /**
+   * The sender's address as countersign should count it. Default: the connection's peer address, as the adapter
+   * passes it (`WebhookRequest.remoteAddress`). Behind a proxy you trust, use `forwardedFor(hops)`.
+   */
+  clientAddress?: (request: { remoteAddress: string | undefined; headers: HeaderReader }) => string | undefined;
+  /** Addresses tracked at most (least recently failing forgotten first). Default 10 000. */
+  maxTracked?: number;
 }
 
 export interface ErrorInfo {
@@ -34,9 +56,17 @@ export interface ErrorInfo {
   willRetry: boolean;
 }
 
+export interface ReadinessCheck {
+  ok: boolean;
+  /** Why it is not ok. */
+  error?: string;
+  /** Something the operator must know that does not make the instance unready (e.g. dedupe keys evicted early). */
+  warning?: string;
+}
+
 export interface ReadinessReport {
   ready: boolean;
-  checks: { dedupe: { ok: boolean; error?: string }; queue: { ok: boolean; error?: string } };
+  checks: { dedupe: ReadinessCheck; queue: ReadinessCheck };
 }
 
 /**
@@ -73,18 +103,69 @@ const DEFAULT_MAX_BODY = 10 * 1024 * 1024;
 const DEFAULT_CLAIM_TTL_MS = 60_000;
 const decoder = new TextDecoder();
 
-/** `adobe`, `/webhooks/adobe`, `/webhooks/adobe/?x=1` -> `adobe`. */
-function endpointName(endpoint: string): string {
+/**
+ * `adobe`, `/adobe`, `/adobe?x=1` -> `adobe`: one path segment, taken literally (never URL-decoded: endpoint names
+ * need no encoding, so `adob%65` is another path). Anything with more segments (`/x/adobe`, `//adobe`) is not an
+ * endpoint: `undefined`.
+ */
+function endpointName(endpoint: string): string | undefined {
   const q = endpoint.search(/[?#]/);
   const path = q === -1 ? endpoint : endpoint.slice(0, q);
-  let end = path.length;
-  while (end > 0 && path.charCodeAt(end - 1) === 47 /* / */) end--;
-  const start = path.lastIndexOf('/', end - 1) + 1;
-  try {
-    return decodeURIComponent(path.slice(start, end));
-  } catch {
-    return path.slice(start, end);
+  const name = path.charCodeAt(0) === 47 /* / */ ? path.slice(1) : path;
+  return name.includes('/') ? undefined : name;
+}
+
+/** The client address behind `hops` proxies you trust, from `X-Forwarded-For` (each proxy appends the address it saw). */
+export function forwardedFor(hops = 1): NonNullable<AuthFailureLimitOptions['clientAddress']> {
+  if (!Number.isInteger(hops) || hops < 1) throw new CountersignError('CONFIG_INVALID', 'forwardedFor: `hops` must be a whole number, 1 or more.');
+  return ({ headers, remoteAddress }) => {
+    const list = (headers.get('x-forwarded-for') ?? '').split(',').map((a) => a.trim()).filter(Boolean);
+    return list.length >= hops ? list[list.length - hops] : remoteAddress;
+  };
+}
+
+/** Failed authentications per address in fixed windows, bounded. */
+function authFailureCounter(options: AuthFailureLimitOptions) {
+  const { max } = options;
+  const windowMs = options.windowMs ?? 60_000;
+  const maxTracked = options.maxTracked ?? 10_000;
+  for (const [name, value] of [['max', max], ['windowMs', windowMs], ['maxTracked', maxTracked]] as const) {
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
+      throw new CountersignError('CONFIG_INVALID', `createReceiver: \`authFailureLimit.${name}\` must be a whole number, 1 or more (got ${String(value)}).`);
+    }
   }
+  const address = options.clientAddress ?? (({ remoteAddress }) => remoteAddress);
+  const failures = new Map<string, { count: number; resetAt: number }>();
+  return {
+    address,
+    /** Seconds until `who` may try again, or 0 when it may now. */
+    blockedFor(who: string | undefined, at: number): number {
+      const entry = who === undefined ? undefined : failures.get(who);
+      if (entry === undefined || entry.resetAt <= at || entry.count < max) return 0;
+      return Math.ceil((entry.resetAt - at) / 1000);
+    },
+    failed(who: string | undefined, at: number): void {
+      if (who === undefined) return;
+      let entry = failures.get(who);
+      if (entry === undefined || entry.resetAt <= at) entry = { count: 0, resetAt: at + windowMs };
+      entry.count += 1;
+      failures.delete(who);
+      failures.set(who, entry);
+      if (failures.size > maxTracked) failures.delete(failures.keys().next().value as string);
+    },
+  };
+}
+
+const AUTH_FAILURES = new Set(['AUTH_MISSING', 'AUTH_INVALID', 'AUTH_FORBIDDEN']);
+
+/** The answer with every header value made writable: a header countersign writes never makes an adapter throw. */
+function writable(answer: WebhookResponse): WebhookResponse {
+  for (const name in answer.headers) {
+    const value = answer.headers[name] as string;
+    const safe = safeHeaderValue(value);
+    if (safe !== value) return { ...answer, headers: Object.fromEntries(Object.entries(answer.headers).map(([k, v]) => [k, safeHeaderValue(v)])) };
+  }
+  return answer;
 }
 
 function toCountersignError(error: unknown): CountersignError {
@@ -137,7 +218,7 @@ class Context implements DeliveryContext {
     try {
       value = JSON.parse(text);
     } catch (error) {
-      throw new CountersignError('BODY_MALFORMED_JSON', `The body is not valid JSON: ${errorMessage(error)}`);
+      throw new CountersignError('BODY_MALFORMED_JSON', `The body is not valid JSON: ${clip(errorMessage(error), 200)}`);
     }
     if (typeof value !== 'object' || value === null || Array.isArray(value)) {
       const kind = Array.isArray(value) ? 'an array' : value === null ? 'null' : `a ${typeof value}`;
@@ -160,7 +241,8 @@ export function createReceiver<const E extends Endpoints>(options: ReceiverOptio
     }
   }
   const logger = options.logger ?? silentLogger;
-  const dedupe = options.dedupe ?? memoryDedupe();
+  const dedupe = options.dedupe ?? memoryDedupe({ logger });
+  const authFailures = options.authFailureLimit === undefined ? undefined : authFailureCounter(options.authFailureLimit);
   const queue = options.queue ?? memoryQueue();
   const defaultTimeout = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const defaultMaxBody = options.maxBodyBytes ?? DEFAULT_MAX_BODY;
@@ -171,9 +253,19 @@ export function createReceiver<const E extends Endpoints>(options: ReceiverOptio
   const errorHandlers: Array<(error: unknown, event: never, info: ErrorInfo) => unknown> = [];
   const inFlight = new Set<Promise<unknown>>();
   let closing = false;
+  for (const [name, provider] of byName) {
+    for (const warning of provider.warnings ?? []) logger.warn({ endpoint: name }, warning);
+  }
 
   function allowed(provider: Provider): string {
     return provider.handshake ? 'GET, POST' : 'POST';
+  }
+
+  /** Event names and topics are keys of handler lists and fields of every log line: bounded, printable. */
+  function checkName(value: string, what: string): void {
+    if (typeof value !== 'string' || value === '' || value.length > MAX_EVENT_NAME_LENGTH || /[\u0000-\u001f\u007f\u2028\u2029]/.test(value)) {
+      throw new CountersignError('PAYLOAD_INVALID', `The ${what} must be 1 to ${MAX_EVENT_NAME_LENGTH} printable characters.`);
+    }
   }
 
   async function deliver(name: string, provider: Provider, method: string, request: WebhookRequest, deadline: Deadline): Promise<WebhookResponse> {
@@ -193,17 +285,20 @@ export function createReceiver<const E extends Endpoints>(options: ReceiverOptio
     if (authenticated instanceof Promise) await authenticated;
     const parsing = provider.parse(ctx);
     const parsed = parsing instanceof Promise ? await parsing : parsing;
-    const key = `${name}:${parsed.key}`;
+    checkName(parsed.name, 'event name');
+    if (parsed.topic !== undefined) checkName(parsed.topic, 'topic');
+    const eventKey = await boundKey(parsed.key);
+    const key = `${name}:${eventKey}`;
     if (deadline.expired) throw deadline.expired;
 
     let claim;
     try {
       claim = await dedupe.claim(key, claimTtlMs);
     } catch (error) {
-      throw new CountersignError('DEDUPE_UNAVAILABLE', `The dedupe store failed (${errorMessage(error)}); the platform will retry.`, { cause: error });
+      throw new CountersignError('DEDUPE_UNAVAILABLE', 'The dedupe store failed; the delivery was not accepted and the platform will retry.', { cause: error });
     }
     if (claim.status === 'duplicate') {
-      logger.info({ endpoint: name, event: parsed.name, key: parsed.key }, 'duplicate acknowledged, not dispatched again');
+      logger.info({ endpoint: name, event: parsed.name, key: eventKey }, 'duplicate acknowledged, not dispatched again');
       return provider.acknowledge(ctx, 'duplicate');
     }
     if (claim.status === 'pending') {
@@ -225,40 +320,53 @@ export function createReceiver<const E extends Endpoints>(options: ReceiverOptio
       name: parsed.name,
       topic: parsed.topic,
       known: parsed.known,
-      key: parsed.key,
+      key: eventKey,
       payload: parsed.payload,
       receivedAt: new Date().toISOString(),
     };
     try {
-      await queue.enqueue(event);
+      await queue.enqueue(event, { bytes: body.byteLength });
     } catch (error) {
       release();
-      throw new CountersignError('QUEUE_UNAVAILABLE', `The queue failed to store the event (${errorMessage(error)}); the platform will retry.`, {
+      if (isCountersignError(error) && error.code === 'QUEUE_FULL') throw error;
+      throw new CountersignError('QUEUE_UNAVAILABLE', 'The queue failed to store the event; the delivery was not accepted and the platform will retry.', {
         cause: error,
       });
     }
     // The event is safe from here on, even if the budget ran out meanwhile (the platform's retry is then a duplicate).
     dedupe.commit(key, token).catch((error: unknown) => logger.warn({ key, err: error }, 'dedupe commit failed; the claim will expire'));
-    logger.info({ endpoint: name, event: parsed.name, key: parsed.key }, 'event accepted');
+    logger.info({ endpoint: name, event: parsed.name, key: eventKey }, 'event accepted');
     return provider.acknowledge(ctx, 'accepted');
   }
 
   async function handle(request: WebhookRequest): Promise<WebhookResponse> {
     const name = endpointName(request.endpoint);
-    const provider = byName.get(name);
-    if (provider === undefined) {
-      return errorResponse(new CountersignError('ENDPOINT_NOT_FOUND', `No webhook endpoint is configured under "${name}".`));
+    const provider = name === undefined ? undefined : byName.get(name);
+    if (name === undefined || provider === undefined) {
+      const path = clip(request.endpoint, 100);
+      return errorResponse(new CountersignError('ENDPOINT_NOT_FOUND', `No webhook endpoint is configured at "${path}"; endpoints are ${[...byName.keys()].map((n) => `/${n}`).join(', ')} under the adapter's prefix.`));
     }
     const method = request.method.toUpperCase();
     if (method !== 'POST' && !((method === 'GET' || method === 'HEAD') && provider.handshake)) {
       return errorResponse(
-        new CountersignError('METHOD_NOT_ALLOWED', `${method} is not accepted here; ${provider.kind} deliveries use ${allowed(provider)}.`, {
+        new CountersignError('METHOD_NOT_ALLOWED', `${clip(method, 20)} is not accepted here; ${provider.kind} deliveries use ${allowed(provider)}.`, {
           headers: { allow: allowed(provider) },
         }),
       );
     }
     if (closing) {
       return errorResponse(new CountersignError('SHUTTING_DOWN', 'This instance is shutting down; retry on another.', { headers: { 'retry-after': '5' } }));
+    }
+
+    let sender: string | undefined;
+    if (authFailures !== undefined) {
+      sender = authFailures.address({ remoteAddress: request.remoteAddress, headers: readHeaders(request.headers) });
+      const wait = authFailures.blockedFor(sender, Date.now());
+      if (wait > 0) {
+        return errorResponse(
+          new CountersignError('RATE_LIMITED', 'Too many failed authentications from this address; retry later.', { headers: { 'retry-after': String(wait) } }),
+        );
+      }
     }
 
     const budget = provider.timeoutMs ?? defaultTimeout;
@@ -279,12 +387,13 @@ export function createReceiver<const E extends Endpoints>(options: ReceiverOptio
         (answer) => {
           inFlight.delete(work);
           clearTimeout(timer);
-          resolve(answer);
+          resolve(writable(answer));
         },
         (error: unknown) => {
           inFlight.delete(work);
           clearTimeout(timer);
-          if (deadline.expired === undefined) resolve(refusal(name, error));
+          if (authFailures !== undefined && isCountersignError(error) && AUTH_FAILURES.has(error.code)) authFailures.failed(sender, Date.now());
+          if (deadline.expired === undefined) resolve(writable(refusal(name, error)));
         },
       );
     });
@@ -370,16 +479,18 @@ export function createReceiver<const E extends Endpoints>(options: ReceiverOptio
     },
     dispatch,
     async ready() {
-      const check = async (ping: (() => Promise<void>) | undefined): Promise<{ ok: boolean; error?: string }> => {
-        if (ping === undefined) return { ok: true };
+      const check = async (ping: (() => Promise<void>) | undefined, health?: string): Promise<ReadinessCheck> => {
+        const result: ReadinessCheck = { ok: true };
+        if (health !== undefined) result.warning = health;
+        if (ping === undefined) return result;
         try {
           await ping();
-          return { ok: true };
+          return result;
         } catch (error) {
-          return { ok: false, error: errorMessage(error) };
+          return { ...result, ok: false, error: errorMessage(error) };
         }
       };
-      const [d, q] = await Promise.all([check(dedupe.ping?.bind(dedupe)), check(queue.ping?.bind(queue))]);
+      const [d, q] = await Promise.all([check(dedupe.ping?.bind(dedupe), dedupe.health?.()), check(queue.ping?.bind(queue))]);
       return { ready: !closing && d.ok && q.ok, checks: { dedupe: d, queue: q } };
     },
     deadLetters: () => queue.deadLetters(),

@@ -46,13 +46,18 @@ export interface PeerCertificate {
 /** One HTTP delivery, framework-free: what every adapter turns its request into. */
 export interface WebhookRequest {
   method: string;
-  /** The endpoint name (`adobe`), or a path whose last segment is the name (`/webhooks/adobe`). */
+  /**
+   * The endpoint name (`adobe`), or the path below the adapter's prefix (`/adobe`, a query string allowed). It is
+   * taken literally: one segment, never URL-decoded; anything else (`/x/adobe`, `//adobe`, `adob%65`) is a 404.
+   */
   endpoint: string;
   headers: HeadersInput;
   /** The raw body: bytes, a string, a Node stream, a Fetch `Request` or a Web `ReadableStream`. */
   body?: BodyInput;
   /** The TLS client certificate, when the connection had one. */
   peerCertificate?: PeerCertificate;
+  /** The connection's peer address (what `authFailureLimit` counts by default), when the adapter knows it. */
+  remoteAddress?: string | undefined;
 }
 
 /** The answer to send back; adapters write it verbatim. */

@@ -68,6 +68,9 @@ interface Seen {
 
 type Request = { method: string; headers: Record<string, string>; body?: string };
 
+/** Without `oauth` the event id is the notification id bound to the body: `<webhookNotificationId>#<32 hex>`. */
+const boundId = (notificationId: string) => expect.stringMatching(new RegExp(`^${notificationId.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}#[0-9a-f]{32}$`));
+
 function setup(options: AdobeSignOptions = { clientIds: [CLIENT_ID] }) {
   const queue = memoryQueue();
   const receiver = createReceiver({ endpoints: { adobe: adobeSign(options) }, queue });
@@ -114,7 +117,7 @@ describe('adobe-sign: recorded deliveries', () => {
     const seen = await settled();
     expect(seen).toHaveLength(1);
     const body = JSON.parse(fixture.request.body) as Record<string, unknown>;
-    expect(seen[0]).toMatchObject({ name: fixture.expect.event, id: fixture.expect.dedupeKey, known: true, topic: 'AGREEMENT' });
+    expect(seen[0]).toMatchObject({ name: fixture.expect.event, id: boundId(fixture.expect.dedupeKey), known: true, topic: 'AGREEMENT' });
     expect(agreementOf(seen[0]!.payload)['id']).toBe(agreementOf(body)['id']);
     // Fields the schema does not list pass through untouched.
     expect(seen[0]!.payload['webhookNotificationApplicableUsers']).toEqual(body['webhookNotificationApplicableUsers']);
@@ -143,7 +146,7 @@ describe('adobe-sign: verification of intent (GET)', () => {
 
   it('reads the header from Web Headers too', async () => {
     const { receiver } = setup({ clientIds: [CLIENT_ID] });
-    const response = await receiver.handle({ method: 'GET', endpoint: '/webhooks/adobe', headers: new Headers({ 'X-AdobeSign-ClientId': CLIENT_ID }) });
+    const response = await receiver.handle({ method: 'GET', endpoint: 'adobe', headers: new Headers({ 'X-AdobeSign-ClientId': CLIENT_ID }) });
     expectEcho(response, CLIENT_ID);
   });
 
@@ -203,15 +206,41 @@ describe('adobe-sign: notifications (POST)', () => {
     expectEcho(await send({ ...delivery, headers: { ...delivery.headers, 'content-length': String(delivery.body.length) } }), CLIENT_ID);
     const seen = await settled();
     expect(seen).toHaveLength(1);
-    expect(seen[0]).toMatchObject({ id: 'n-1', name: 'AGREEMENT_WORKFLOW_COMPLETED', known: true, topic: 'AGREEMENT' });
+    expect(seen[0]).toMatchObject({ id: boundId('n-1'), name: 'AGREEMENT_WORKFLOW_COMPLETED', known: true, topic: 'AGREEMENT' });
   });
 
-  it('treats a retry with another body but the same webhookNotificationId as a duplicate, and different ids as different events', async () => {
+  it('does not let a forged copy under a genuine id suppress the genuine notification (key bound to the body without oauth)', async () => {
     const { send, settled } = setup();
-    expectEcho(await send(adobeSignDelivery({ event: 'AGREEMENT_CREATED', clientId: CLIENT_ID, notificationId: 'same' })), CLIENT_ID);
-    expectEcho(await send(adobeSignDelivery({ event: 'AGREEMENT_CREATED', clientId: CLIENT_ID, notificationId: 'same' })), CLIENT_ID);
+    const forged = adobeSignDelivery({ event: 'AGREEMENT_CREATED', clientId: CLIENT_ID, notificationId: 'same', extra: { agreement: { id: 'junk' } } });
+    const genuine = adobeSignDelivery({ event: 'AGREEMENT_CREATED', clientId: CLIENT_ID, notificationId: 'same', extra: { agreement: { id: 'a-1' } } });
+    expectEcho(await send(forged), CLIENT_ID);
+    expectEcho(await send(genuine), CLIENT_ID);
+    expectEcho(await send(genuine), CLIENT_ID); // Adobe's retry: the same bytes, a duplicate
     expectEcho(await send(adobeSignDelivery({ event: 'AGREEMENT_CREATED', clientId: CLIENT_ID, notificationId: 'other' })), CLIENT_ID);
-    expect((await settled()).map((e) => e.id)).toEqual(['same', 'other']);
+    const seen = await settled();
+    expect(seen).toHaveLength(3);
+    expect(seen.slice(0, 2).map((e) => (e.payload['agreement'] as { id: string }).id)).toEqual(['junk', 'a-1']);
+    expect(seen.map((e) => e.id)).toEqual([boundId('same'), boundId('same'), boundId('other')]);
+    expect(seen[0]!.id).not.toBe(seen[1]!.id);
+  });
+
+  it('warns at start that the client id is public when no oauth is configured, and not with oauth', () => {
+    const warnings: string[] = [];
+    const logger = { debug() {}, info() {}, warn: (_: object, msg?: string) => void warnings.push(msg ?? ''), error() {} };
+    createReceiver({ endpoints: { adobe: adobeSign({ clientIds: [CLIENT_ID] }) }, logger });
+    expect(warnings).toEqual([expect.stringContaining('not a secret')]);
+    warnings.length = 0;
+    createReceiver({ endpoints: { adobe: adobeSign({ clientIds: [CLIENT_ID], oauth: { key: new Uint8Array(32) } }) }, logger });
+    expect(warnings).toEqual([]);
+  });
+
+  it('refuses a webhookNotificationId longer than 256 characters with 400, before anything is kept', async () => {
+    const { send, settled } = setup();
+    const response = await send(adobeSignDelivery({ event: 'AGREEMENT_CREATED', clientId: CLIENT_ID, notificationId: 'n'.repeat(257) }));
+    expect(response.status).toBe(400);
+    expect(errorOf(response)).toMatchObject({ code: 'PAYLOAD_INVALID', message: expect.stringContaining('webhookNotificationId must not be longer than 256 characters') });
+    expect(JSON.stringify(errorOf(response)).length).toBeLessThan(2000);
+    expect(await settled()).toHaveLength(0);
   });
 
   it('echoes the id each allowed application sent, with the configured success status', async () => {
@@ -333,7 +362,7 @@ describe('adobe-sign: lenient parsing', () => {
     const seen = await settled();
     expect(via).toEqual(['AGREEMENT:AGREEMENT_TELEPORTED', '*:AGREEMENT_TELEPORTED:false']);
     expect(seen).toHaveLength(1);
-    expect(seen[0]).toMatchObject({ id: 'n-teleport', name: 'AGREEMENT_TELEPORTED', known: false, topic: 'AGREEMENT' });
+    expect(seen[0]).toMatchObject({ id: boundId('n-teleport'), name: 'AGREEMENT_TELEPORTED', known: false, topic: 'AGREEMENT' });
     expect(seen[0]!.payload['teleportInfo']).toEqual({ destination: 'Mars' });
     expect(seen[0]!.payload['agreement']).toEqual({ id: 'a-9', status: 'IN_ORBIT', futureField: [1, 2] });
   });
@@ -454,7 +483,7 @@ describe('adobe-sign: every documented event', () => {
     expectEcho(await send(delivery), CLIENT_ID);
     const seen = await settled();
     expect(seen).toHaveLength(1);
-    expect(seen[0]).toMatchObject({ id: `n-${name}`, name, topic, known: true });
+    expect(seen[0]).toMatchObject({ id: boundId(`n-${name}`), name, topic, known: true });
     expect((seen[0]!.payload[RESOURCE_OF[topic]] as { id: string }).id).toBe(`r-${name}`);
     expect(seen[0]!.payload['event']).toBe(name);
     expect(via).toEqual(['name', 'topic', '*']);
@@ -540,8 +569,13 @@ describe('adobe-sign: OAuth bearer token with a key', () => {
   it('accepts a valid token and still echoes the client id', async () => {
     const { publicKey, sign } = await keyPair();
     const { send, settled } = setup({ clientIds: CLIENT_ID, oauth: { key: publicKey, issuer: ISSUER, audience: AUDIENCE, algorithms: ['ES256'] } });
-    expectEcho(await send(adobeSignDelivery({ event: 'AGREEMENT_CREATED', clientId: CLIENT_ID, accessToken: await sign(valid) })), CLIENT_ID);
-    expect(await settled()).toHaveLength(1);
+    expectEcho(await send(adobeSignDelivery({ event: 'AGREEMENT_CREATED', clientId: CLIENT_ID, accessToken: await sign(valid), notificationId: 'n-o' })), CLIENT_ID);
+    // With an authenticated body the notification id alone is the key: a retry with other bytes is a duplicate.
+    const retry = adobeSignDelivery({ event: 'AGREEMENT_CREATED', clientId: CLIENT_ID, accessToken: await sign(valid), notificationId: 'n-o', extra: { note: 'again' } });
+    expectEcho(await send(retry), CLIENT_ID);
+    const seen = await settled();
+    expect(seen).toHaveLength(1);
+    expect(seen[0]!.id).toBe('n-o');
   });
 
   it('accepts a public JWK and an HMAC secret as the key', async () => {

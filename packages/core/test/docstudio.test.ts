@@ -29,7 +29,7 @@ function setup(options: DocStudioOptions) {
     seen.push({ id: event.id, name: event.name, known: event.known, payload: event.payload });
   });
   const send = (request: { method: string; headers: Record<string, string>; body: string }): Promise<WebhookResponse> =>
-    receiver.handle({ endpoint: '/webhooks/docstudio', ...request });
+    receiver.handle({ endpoint: 'docstudio', ...request });
   const settled = async (): Promise<Seen[]> => {
     await queue.idle();
     return seen;
@@ -60,10 +60,27 @@ describe('docstudio: acknowledgement', () => {
     expect((await send(fixture.request)).status).toBe(200);
   });
 
-  it('accepts deliveries without credentials when none are configured', async () => {
-    const { send, settled } = setup({});
-    expect((await send(docstudioDelivery({ uuid: UUID, status: 'SENT' }))).status).toBe(200);
-    expect(await settled()).toHaveLength(1);
+  it.each<[string, DocStudioOptions]>([
+    ['no options at all', {}],
+    ['unset environment variables', { login: process.env['COUNTERSIGN_UNSET_LOGIN'], password: process.env['COUNTERSIGN_UNSET_PASSWORD'] }],
+    ['empty strings', { login: '', password: '' }],
+    ['a login with an empty password', { login: 'hooks', password: '' }],
+  ])('refuses to start without credentials (%s): it would accept every unauthenticated POST', (_case, options) => {
+    expect(() => docstudio(options)).toThrow(expect.objectContaining({ code: 'CONFIG_INVALID', message: expect.stringContaining('dangerouslyAcceptUnauthenticated') }));
+  });
+
+  it('accepts deliveries without credentials only with the explicit opt-out, and warns at start', async () => {
+    const warnings: string[] = [];
+    const logger = { debug() {}, info() {}, warn: (_: object, msg?: string) => void warnings.push(msg ?? ''), error() {} };
+    const queue = memoryQueue();
+    const receiver = createReceiver({ endpoints: { docstudio: docstudio({ dangerouslyAcceptUnauthenticated: true }) }, queue, logger });
+    expect(warnings).toEqual([expect.stringContaining('not authenticated')]);
+    const seen: string[] = [];
+    receiver.onAny((event) => void seen.push(event.name));
+    expect((await receiver.handle({ endpoint: 'docstudio', ...docstudioDelivery({ uuid: UUID, status: 'SENT' }) })).status).toBe(200);
+    await queue.idle();
+    expect(seen).toEqual(['SENT']);
+    expect(() => docstudio({ dangerouslyAcceptUnauthenticated: true, login: 'l', password: 'p' })).toThrow(expect.objectContaining({ code: 'CONFIG_INVALID' }));
   });
 });
 
@@ -102,7 +119,7 @@ describe('docstudio: payload', () => {
   });
 
   it('answers 400 for a missing uuid or an unreadable date', async () => {
-    const { send } = setup({});
+    const { send } = setup({ dangerouslyAcceptUnauthenticated: true });
     const noUuid = await send({ method: 'POST', headers: {}, body: JSON.stringify({ status: 'SENT' }) });
     expect(errorOf(noUuid).message).toMatch(/uuid: is missing/);
     const badDate = await send(docstudioDelivery({ uuid: UUID, status: 'SENT', receiveDate: 'yesterday' }));
@@ -111,7 +128,7 @@ describe('docstudio: payload', () => {
   });
 
   it('turns ISO and epoch dates alike into Date', async () => {
-    const { send, settled } = setup({});
+    const { send, settled } = setup({ dangerouslyAcceptUnauthenticated: true });
     const at = new Date('2023-02-10T14:27:06.765Z');
     const variants: Array<Date | number | string> = [
       at.getTime(),
@@ -133,7 +150,7 @@ describe('docstudio: payload', () => {
   });
 
   it('lets unknown statuses and fields through, and fills a missing label list', async () => {
-    const { send, settled } = setup({});
+    const { send, settled } = setup({ dangerouslyAcceptUnauthenticated: true });
     await send(docstudioDelivery({ uuid: UUID, status: 'ARCHIVED', mailbox: null, extra: { priority: 'high', label: undefined } }));
     const [event] = await settled();
     expect(event).toMatchObject({ name: 'ARCHIVED', known: false, id: `${UUID}:ARCHIVED` });
@@ -152,7 +169,7 @@ describe('docstudio: dedupe', () => {
   });
 
   it("keeps each mailbox's callback for the same envelope status apart", async () => {
-    const { send, settled } = setup({});
+    const { send, settled } = setup({ dangerouslyAcceptUnauthenticated: true });
     await send(docstudioDelivery({ uuid: UUID, status: 'COMPLETED', mailbox: 'inbox-a' }));
     await send(docstudioDelivery({ uuid: UUID, status: 'COMPLETED', mailbox: 'inbox-b' }));
     await send(docstudioDelivery({ uuid: UUID, status: 'COMPLETED', mailbox: 'inbox-a' }));
@@ -162,7 +179,7 @@ describe('docstudio: dedupe', () => {
 
 describe('docstudio: revive', () => {
   it('gives Date back after the event went through JSON, and is idempotent', async () => {
-    const provider = docstudio({});
+    const provider = docstudio({ dangerouslyAcceptUnauthenticated: true });
     const queued: QueuedEvent[] = [];
     const receiver = createReceiver({
       endpoints: { docstudio: provider },
@@ -194,17 +211,17 @@ describe('docstudio: revive', () => {
 
 describe('docstudio: configuration', () => {
   it('answers within the callback timeout minus a safety margin', () => {
-    expect(docstudio({}).timeoutMs).toBe(4500);
-    expect(docstudio({ timeoutMs: 100 }).timeoutMs).toBe(50);
-    expect(docstudio({ timeoutMs: 60_000 }).timeoutMs).toBe(59_000);
+    expect(docstudio({ dangerouslyAcceptUnauthenticated: true }).timeoutMs).toBe(4500);
+    expect(docstudio({ login, password, timeoutMs: 100 }).timeoutMs).toBe(50);
+    expect(docstudio({ login, password, timeoutMs: 60_000 }).timeoutMs).toBe(59_000);
   });
 
   it.each<[string, DocStudioOptions]>([
-    ['a timeout under 100 ms', { timeoutMs: 99 }],
-    ['a timeout over 60 s', { timeoutMs: 60_001 }],
+    ['a timeout under 100 ms', { login: 'hooks', password: 'p', timeoutMs: 99 }],
+    ['a timeout over 60 s', { login: 'hooks', password: 'p', timeoutMs: 60_001 }],
     ['a login without a password', { login: 'hooks' }],
     ['a login with a colon', { login: 'a:b', password: 'p' }],
-    ['a success code that is not 2xx', { successCode: 500 }],
+    ['a success code that is not 2xx', { login: 'hooks', password: 'p', successCode: 500 }],
   ])('refuses %s', (_case, options) => {
     expect(() => docstudio(options)).toThrow(expect.objectContaining({ code: 'CONFIG_INVALID' }));
   });

@@ -43,19 +43,30 @@ async function* chunks(size: number, count: number, pulled: { n: number }) {
 }
 
 describe('routing', () => {
-  it('routes by endpoint name or by the last path segment', async () => {
+  it('routes by the endpoint name, with or without a leading slash and a query', async () => {
     const { receiver, queue, seen } = setup();
-    for (const endpoint of ['toy', '/webhooks/toy', '/webhooks/toy/', '/webhooks/toy?x=1']) {
+    for (const endpoint of ['toy', '/toy', '/toy?x=1']) {
       const res = await receiver.handle({ ...delivery(`r-${endpoint}`), endpoint });
       expect(res.status).toBe(200);
     }
     await queue.idle();
-    expect(seen).toHaveLength(4);
+    expect(seen).toHaveLength(3);
+  });
+
+  it('answers one endpoint on one path only: no extra segments, no URL-decoding, no case folding', async () => {
+    const { receiver, queue, seen } = setup();
+    for (const endpoint of ['/webhooks/toy', '//toy', '/x/y/z/toy', 'to%79', '/%74oy', '/Toy', '/toy/', 'toy%2F']) {
+      const res = await receiver.handle({ ...delivery(`r-${endpoint}`), endpoint });
+      expect(res.status, endpoint).toBe(404);
+      expect(errorOf(res).code).toBe('ENDPOINT_NOT_FOUND');
+    }
+    await queue.idle();
+    expect(seen).toHaveLength(0);
   });
 
   it('answers 404 with a coded error for an unknown endpoint', async () => {
     const { receiver } = setup();
-    const res = await receiver.handle({ ...delivery('x'), endpoint: '/webhooks/nope' });
+    const res = await receiver.handle({ ...delivery('x'), endpoint: 'nope' });
     expect(res.status).toBe(404);
     expect(errorOf(res)).toMatchObject({ code: 'ENDPOINT_NOT_FOUND' });
     expect(errorOf(res).message).toContain('"nope"');
@@ -457,8 +468,9 @@ describe('lifecycle', () => {
     const lines: string[] = [];
     class ThisLogger {
       readonly prefix = 'log';
-      write(level: string, msg?: string): void {
-        lines.push(`${this.prefix}:${level}:${msg ?? ''}`);
+      write(level: string, msg?: string, obj?: unknown): void {
+        const cause = (obj as { err?: unknown } | undefined)?.err;
+        lines.push(`${this.prefix}:${level}:${msg ?? ''}${cause instanceof Error ? ` (${cause.message})` : ''}`);
       }
       debug(_: unknown, msg?: string): void {
         this.write('debug', msg);
@@ -469,8 +481,8 @@ describe('lifecycle', () => {
       warn(_: unknown, msg?: string): void {
         this.write('warn', msg);
       }
-      error(_: unknown, msg?: string): void {
-        this.write('error', msg);
+      error(obj: unknown, msg?: string): void {
+        this.write('error', msg, obj);
       }
     }
     const failing: EventQueue = { ...memoryQueue(), enqueue: () => Promise.reject(new Error('disk full')) };

@@ -38,7 +38,7 @@ function setup(options: SignitOptions, queue: EventQueue & { idle?: () => Promis
     seen.push({ id: event.id, name: event.name, topic: event.topic, known: event.known, payload: event.payload });
   });
   const send = (request: { method: string; headers: Record<string, string>; body: string | Uint8Array }): Promise<WebhookResponse> =>
-    receiver.handle({ endpoint: '/webhooks/signit', ...request });
+    receiver.handle({ endpoint: 'signit', ...request });
   const settled = async (): Promise<Seen[]> => {
     await queue.idle?.();
     return seen;

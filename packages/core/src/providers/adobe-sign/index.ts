@@ -91,21 +91,23 @@ function positive(value: number | undefined, name: string, integer: boolean): nu
   return value;
 }
 
-function parse(ctx: DeliveryContext): ParsedEvent {
+function parse(ctx: DeliveryContext, bindKeyToBody: boolean): ParsedEvent | Promise<ParsedEvent> {
   const body = ctx.json();
   const event = body['event'];
   const schema = typeof event === 'string' ? adobeSignSchemaFor(event) : undefined;
   const what = schema !== undefined ? `The ${String(event)} notification is not valid` : 'The body is not an Acrobat Sign notification';
   // Every schema extends the envelope, so the output always has its fields.
   const payload = parsePayload(schema ?? adobeSignEnvelopeSchema, body, { what, issueFormat: 'path message' }) as AdobeSignBasePayload;
-  return {
-    name: payload.event,
-    topic: adobeSignTopicOf(payload.event),
-    known: schema !== undefined,
-    key: adobeSignDedupeKey(payload),
-    payload,
-  };
+  const parsed = { name: payload.event, topic: adobeSignTopicOf(payload.event), known: schema !== undefined, payload };
+  if (!bindKeyToBody) return { ...parsed, key: payload.webhookNotificationId };
+  return adobeSignDedupeKey(payload, ctx.body).then((key) => ({ ...parsed, key }));
 }
+
+const PUBLIC_CLIENT_ID_WARNING =
+  'adobe-sign: no `oauth`: the X-AdobeSign-ClientId is an allow-list, not a secret (web-UI webhooks all send the public UB7E5BXCXY), ' +
+  'so anyone who knows this URL can post notifications your handlers will see. Dedupe keys are bound to the body, so a forged copy ' +
+  'cannot suppress a genuine event. To authenticate notifications, use an OAuth webhook endpoint (`oauth`) or require Adobe\'s client ' +
+  'certificate (mutual TLS), and re-read the agreement from the Acrobat Sign API before acting on it. See docs/security.md.';
 
 /**
  * An Adobe Acrobat Sign webhook endpoint. It answers the verification GET, checks the client id (and the OAuth
@@ -136,12 +138,14 @@ export function adobeSign(options: AdobeSignOptions): Provider<AdobeSignTypes> {
     kind: 'adobe-sign',
     timeoutMs,
     maxBodyBytes,
+    warnings: checkBearer === undefined ? [PUBLIC_CLIENT_ID_WARNING] : undefined,
     handshake: (ctx) => echo(checkClientId(ctx)),
     authenticate(ctx) {
       presented.set(ctx, checkClientId(ctx));
       return checkBearer?.(ctx);
     },
-    parse,
+    // With a verified bearer token the body is the platform's: its id alone identifies it.
+    parse: (ctx) => parse(ctx, checkBearer === undefined),
     acknowledge(ctx): WebhookResponse {
       // Never throws: the event is already queued. The header was checked by `authenticate`.
       const clientId = presented.get(ctx) ?? ctx.headers.get(ADOBE_SIGN_CLIENT_ID_HEADER)?.trim() ?? '';

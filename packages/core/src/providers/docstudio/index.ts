@@ -20,10 +20,16 @@ export type DocStudioTypes = {
 };
 
 export interface DocStudioOptions {
-  /** The callback's `login` (HTTP Basic). Set both or neither; without them deliveries are not authenticated. */
-  login?: string;
+  /** The callback's `login` (HTTP Basic). Required, with `password`, unless `dangerouslyAcceptUnauthenticated`. */
+  login?: string | undefined;
   /** The callback's `password` (HTTP Basic). */
-  password?: string;
+  password?: string | undefined;
+  /**
+   * Accept deliveries without any authentication: anyone who knows the URL can then post events your handlers
+   * will act on. Only for a callback created without login/password behind a network you trust; the receiver
+   * logs a warning at start.
+   */
+  dangerouslyAcceptUnauthenticated?: boolean;
   /** The callback's `successCode`: every accepted (or duplicate) delivery is answered with exactly this. Default 200. */
   successCode?: number;
   /**
@@ -69,13 +75,22 @@ function revive({ payload }: { payload: unknown }): unknown {
  * docstudio({ login: 'hooks', password: process.env.DOCSTUDIO_PASSWORD!, successCode: 200, timeoutMs: 5000 })
  * ```
  */
-export function docstudio(options: DocStudioOptions = {}): Provider<DocStudioTypes> {
+export function docstudio(options: DocStudioOptions): Provider<DocStudioTypes> {
+  if (typeof options !== 'object' || options === null) throw configError('options are required, e.g. docstudio({ login, password, successCode }).');
   const { login, password, successCode = 200, timeoutMs = 5000, maxBodyBytes } = options;
-  if ((login === undefined) !== (password === undefined)) throw configError('set both `login` and `password`, or neither.');
-  if (login !== undefined && (typeof login !== 'string' || login === '' || login.includes(':'))) {
-    throw configError('`login` must be a non-empty string without ":" (HTTP Basic cannot carry one).');
+  const unauthenticated = options.dangerouslyAcceptUnauthenticated === true;
+  if (unauthenticated) {
+    if (login !== undefined || password !== undefined) throw configError('`dangerouslyAcceptUnauthenticated` and `login`/`password` exclude each other.');
+  } else {
+    if (login === undefined || password === undefined || login === '' || password === '') {
+      throw configError(
+        '`login` and `password` are required: the callback credentials configured in DocStudio (HTTP Basic). ' +
+          'Without them anyone could post events; if the callback really has none, pass `dangerouslyAcceptUnauthenticated: true`.',
+      );
+    }
+    if (typeof login !== 'string' || login.includes(':')) throw configError('`login` must be a string without ":" (HTTP Basic cannot carry one).');
+    if (typeof password !== 'string') throw configError('`password` must be a string.');
   }
-  if (password !== undefined && typeof password !== 'string') throw configError('`password` must be a string.');
   if (!Number.isInteger(successCode) || successCode < 200 || successCode > 299) {
     throw configError(`\`successCode\` must be the 2xx code configured on the callback (got ${String(successCode)}).`);
   }
@@ -87,6 +102,9 @@ export function docstudio(options: DocStudioOptions = {}): Provider<DocStudioTyp
     kind: 'docstudio',
     timeoutMs: budget(timeoutMs),
     maxBodyBytes,
+    warnings: unauthenticated
+      ? ['docstudio: `dangerouslyAcceptUnauthenticated` is set: deliveries are not authenticated, anyone who knows the URL can post events.']
+      : undefined,
     authenticate,
     parse,
     acknowledge: () => emptyResponse(successCode),
