@@ -27,10 +27,23 @@ const alreadyParsed = (): CountersignError =>
       'or use express.raw({ type: "*/*", limit: "10mb" }) on the webhook route.',
   );
 
-function send(res: ServerResponse, answer: WebhookResponse): void {
-  // With its length known, Node sends head and body in one write instead of chunked encoding.
-  res.writeHead(answer.status, { ...answer.headers, 'content-length': Buffer.byteLength(answer.body) });
+/**
+ * Write the answer. With its length known, Node sends head and body in one write instead of chunked encoding.
+ * When the body was not read to its end (413, or the time budget ran out while the sender was still sending),
+ * the connection is closed after the answer instead of reading on: a sender dribbling a byte a second holds nothing.
+ */
+function send(req: IncomingMessage, res: ServerResponse, answer: WebhookResponse): void {
+  const headers: Record<string, string | number> = { ...answer.headers, 'content-length': Buffer.byteLength(answer.body) };
+  if (!req.complete) headers['connection'] = 'close';
+  res.writeHead(answer.status, headers);
   res.end(answer.body);
+}
+
+/** The last segment of the request's path as sent (never URL-decoded: the core matches endpoint names literally). */
+function rawLastSegment(url: string): string {
+  const query = url.search(/[?#]/);
+  const path = query === -1 ? url : url.slice(0, query);
+  return path.slice(path.lastIndexOf('/') + 1);
 }
 
 /**
@@ -40,25 +53,22 @@ function send(res: ServerResponse, answer: WebhookResponse): void {
 export function countersign(receiver: ExpressReceiver, options: CountersignExpressOptions = {}): CountersignMiddleware {
   return (req, res, next) => {
     // If a body parser got there first, exact bytes (express.raw()) are fine, anything else cannot be verified.
-    // Otherwise the core reads the stream itself, stopping at the size limit; the rest is drained (resume), never
-    // destroyed, so a keep-alive connection stays usable after a 413.
+    // Otherwise the core reads the stream itself, stopping at the size limit.
     let body: BodyInput;
     if (req.body instanceof Uint8Array) {
       body = req.body;
     } else if (req.readableEnded) {
       const error = alreadyParsed();
-      receiver.logger.error({ code: error.code, path: req.originalUrl ?? req.url }, error.message);
-      return send(res, errorResponse(error));
+      receiver.logger.error({ code: error.code }, error.message);
+      return send(req, res, errorResponse(error));
     } else {
       body = req;
     }
-    const endpoint = options.endpoint ?? req.params?.endpoint ?? req.path ?? req.url ?? '';
+    // `app.use('/webhooks', ...)`: the path below the mount. A `:endpoint` route: that segment as sent, not decoded.
+    const endpoint = options.endpoint ?? (req.params?.endpoint !== undefined ? rawLastSegment(req.originalUrl ?? req.url ?? '') : (req.path ?? req.url ?? ''));
     receiver
-      .handle({ method: req.method ?? 'GET', endpoint, headers: req.headers, body })
-      .then((answer) => {
-        req.resume();
-        send(res, answer);
-      })
+      .handle({ method: req.method ?? 'GET', endpoint, headers: req.headers, body, remoteAddress: req.socket.remoteAddress })
+      .then((answer) => send(req, res, answer))
       .catch(next);
   };
 }

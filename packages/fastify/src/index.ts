@@ -15,14 +15,17 @@ const plugin: FastifyPluginAsync<CountersignFastifyOptions> = async (fastify, { 
 
   // Every method reaches the core, which answers the handshake (GET/HEAD), deliveries (POST) and a coded 405 for the rest.
   fastify.all<{ Params: { endpoint: string }; Body: Readable | undefined }>('/:endpoint', async (request, reply) => {
+    // The endpoint segment as sent (Fastify's params are URL-decoded; the core matches names literally).
+    const path = request.url.split('?', 1)[0] as string;
     const answer = await receiver.handle({
       method: request.method,
-      endpoint: request.params.endpoint,
+      endpoint: path.slice(path.lastIndexOf('/') + 1),
       headers: request.headers,
-      // Stopping at the size limit must not destroy the stream: it is drained instead, keeping keep-alive connections usable.
       body: request.body,
+      remoteAddress: request.raw.socket.remoteAddress,
     });
-    request.body?.resume();
+    // A body not read to its end (413, or the budget ran out mid-body): close the connection rather than read on.
+    if (!request.raw.complete) reply.header('connection', 'close');
     return reply.code(answer.status).headers(answer.headers).send(answer.body);
   });
 };

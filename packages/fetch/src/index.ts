@@ -2,8 +2,10 @@ import { CountersignError, errorResponse, type AnyReceiver, type WebhookResponse
 
 export interface FetchHandlerOptions {
   /**
-   * Path prefix the handler owns (`/webhooks`): requests outside it get a coded 404. Without it the endpoint is
-   * the last path segment, whatever comes before (e.g. a Next.js route `app/api/webhooks/[endpoint]/route.ts`).
+   * Path prefix the handler owns (`/webhooks`): requests outside it get a coded 404, and only `<prefix>/<name>`
+   * reaches an endpoint. Without it the endpoint is the last path segment, whatever comes before: mount the handler
+   * behind a framework route that matches exactly one segment (a Next.js `app/api/webhooks/[endpoint]/route.ts`,
+   * Hono's `/webhooks/:endpoint`). Either way names are matched literally, never URL-decoded.
    */
   prefix?: string;
 }
@@ -18,13 +20,17 @@ function toResponse(answer: WebhookResponse): Response {
 export function createFetchHandler(receiver: Pick<AnyReceiver, 'handle'>, options: FetchHandlerOptions = {}): FetchHandler {
   const prefix = options.prefix?.replace(/\/+$/, '');
   return async (request) => {
-    let endpoint = new URL(request.url).pathname;
+    // `pathname` keeps percent-encoding: the core matches endpoint names literally, so `adob%65` is not `adobe`.
+    const path = new URL(request.url).pathname;
+    let endpoint: string;
     if (prefix !== undefined) {
-      if (!endpoint.startsWith(`${prefix}/`)) {
-        const error = new CountersignError('ENDPOINT_NOT_FOUND', `No webhook endpoint is served at ${endpoint}; endpoints live under ${prefix}/<name>.`);
+      if (!path.startsWith(`${prefix}/`)) {
+        const error = new CountersignError('ENDPOINT_NOT_FOUND', `No webhook endpoint is served at ${path.slice(0, 100)}; endpoints live under ${prefix}/<name>.`);
         return toResponse(errorResponse(error));
       }
-      endpoint = endpoint.slice(prefix.length);
+      endpoint = path.slice(prefix.length); // `/<name>` exactly, or a 404
+    } else {
+      endpoint = path.slice(path.lastIndexOf('/') + 1); // the last segment: the framework's route decided the rest
     }
     return toResponse(await receiver.handle({ method: request.method, endpoint, headers: request.headers, body: request }));
   };

@@ -18,14 +18,20 @@ export interface ListenerOptions {
 
 export type Listener = (req: IncomingMessage, res: ServerResponse, next?: (error?: unknown) => void) => void;
 
-function send(res: ServerResponse, answer: WebhookResponse): void {
-  // With its length known, Node sends head and body in one write instead of chunked encoding.
-  res.writeHead(answer.status, { ...answer.headers, 'content-length': Buffer.byteLength(answer.body) });
+/**
+ * Write the answer. With its length known, Node sends head and body in one write instead of chunked encoding.
+ * When the body was not read to its end (413, a refusal before reading, or the time budget ran out while the sender
+ * was still sending), the connection is closed after the answer instead of reading on: a dribbling sender holds nothing.
+ */
+function send(req: IncomingMessage, res: ServerResponse, answer: WebhookResponse): void {
+  const headers: Record<string, string | number> = { ...answer.headers, 'content-length': Buffer.byteLength(answer.body) };
+  if (!req.complete) headers['connection'] = 'close';
+  res.writeHead(answer.status, headers);
   res.end(answer.body);
 }
 
-function refuse(res: ServerResponse, error: CountersignError): void {
-  send(res, errorResponse(error));
+function refuse(req: IncomingMessage, res: ServerResponse, error: CountersignError): void {
+  send(req, res, errorResponse(error));
 }
 
 function peerCertificate(req: IncomingMessage): PeerCertificate | undefined {
@@ -61,20 +67,24 @@ export function createListener(receiver: Pick<AnyReceiver, 'handle'>, options: L
     const path = query === -1 ? url : url.slice(0, query);
     if (!path.startsWith(`${prefix}/`)) {
       if (next) return next();
-      return refuse(res, new CountersignError('ENDPOINT_NOT_FOUND', `No webhook endpoint is served at ${path}; endpoints live under ${prefix}/<name>.`));
+      return refuse(req, res, new CountersignError('ENDPOINT_NOT_FOUND', `No webhook endpoint is served at ${path.slice(0, 100)}; endpoints live under ${prefix}/<name>.`));
     }
     const cert = peerCertificate(req);
     const certError = required && certificateError(cert, required);
-    if (certError) return refuse(res, new CountersignError('AUTH_FORBIDDEN', certError));
-    // The core reads `req` itself and stops at the size limit; the rest is drained (resume), never destroyed, so a
-    // keep-alive connection stays usable after a 413 on a chunked body.
-    const request = { method: req.method ?? 'GET', endpoint: path.slice(prefix.length), headers: req.headers, body: req, peerCertificate: cert };
+    if (certError) return refuse(req, res, new CountersignError('AUTH_FORBIDDEN', certError));
+    // The core reads `req` itself and stops at the size limit. It matches `/<name>` literally: `<prefix>/x/<name>`
+    // and encoded names are 404s.
+    const request = {
+      method: req.method ?? 'GET',
+      endpoint: path.slice(prefix.length),
+      headers: req.headers,
+      body: req,
+      peerCertificate: cert,
+      remoteAddress: req.socket.remoteAddress,
+    };
     receiver
       .handle(request)
-      .then((answer) => {
-        req.resume();
-        send(res, answer);
-      })
+      .then((answer) => send(req, res, answer))
       .catch((error: unknown) => (next ? next(error) : res.destroy(error instanceof Error ? error : undefined)));
   };
 }
