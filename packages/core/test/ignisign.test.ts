@@ -1,18 +1,25 @@
-import { createServer } from 'node:http';
+import { createHash } from 'node:crypto';
+import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { readdirSync, readFileSync } from 'node:fs';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import {
   createReceiver,
   ignisign,
   ignisignApi,
   ignisignJwt,
+  memoryDedupe,
   memoryQueue,
+  memoryTokenMemo,
+  TOKEN_MEMO_TTL_MS,
+  type DedupeStore,
   type EventQueue,
   type IgnisignAppEnv,
   type IgnisignTokenVerifier,
+  type Logger,
   type QueuedEvent,
+  type TokenMemoStore,
   type WebhookResponse,
 } from '@countersign/core';
 import { fakeIgnisignApi, ignisignDelivery, type FakeIgnisignApi } from '../../testing/src/ignisign.js';
@@ -58,15 +65,26 @@ async function setup(
     validTokens?: Iterable<string>;
     timeoutMs?: number;
     queue?: EventQueue;
+    dedupe?: DedupeStore;
+    tokenMemo?: TokenMemoStore;
     verifyToken?: (api: FakeIgnisignApi) => IgnisignTokenVerifier;
   } = {},
 ) {
   const api = await fakeIgnisignApi({ validTokens: options.validTokens });
   const queue = memoryQueue({ backoff: { delayMs: 1, jitter: 0 } });
   const verifyToken = options.verifyToken?.(api) ?? ignisignApi({ apiKey: api.apiKey, baseUrl: api.url });
+  const logged: Array<{ level: string; fields: Record<string, unknown>; msg: string | undefined }> = [];
+  const log =
+    (level: string) =>
+    (fields: object, msg?: string): void => {
+      logged.push({ level, fields: fields as Record<string, unknown>, msg });
+    };
+  const logger: Logger = { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') };
   const receiver = createReceiver({
-    endpoints: { ignisign: ignisign({ appId: APP_ID, appEnv: APP_ENV, verifyToken, timeoutMs: options.timeoutMs }) },
+    endpoints: { ignisign: ignisign({ appId: APP_ID, appEnv: APP_ENV, verifyToken, timeoutMs: options.timeoutMs, tokenMemo: options.tokenMemo }) },
     queue: options.queue ?? queue,
+    dedupe: options.dedupe,
+    logger,
   });
   const seen: Seen[] = [];
   const record = (via: string) => (e: { name: string; id: string; known: boolean; topic: string | undefined; payload: unknown }) => {
@@ -76,7 +94,31 @@ async function setup(
   cleanups.push(() => receiver.close(), () => api.close());
   const send = (request: { body: string; headers?: Record<string, string> }): Promise<WebhookResponse> =>
     receiver.handle({ method: 'POST', endpoint: 'ignisign', headers: request.headers ?? { 'content-type': 'application/json' }, body: request.body });
-  return { api, queue, receiver, seen, send, record };
+  return { api, queue, receiver, seen, send, record, logged };
+}
+
+/** The message of a logged error and of its causes, joined: what an operator reads in the log. */
+function causeText(error: unknown): string {
+  const parts: string[] = [];
+  for (let e = error; e instanceof Error && parts.length < 5; e = e.cause) parts.push(e.message);
+  return parts.join(' | ');
+}
+
+/** The dedupe key of the canonical JSON (keys sorted at every depth) of the event's description, as documented. */
+function expectedKey(body: Record<string, unknown>): string {
+  const sorted = (value: unknown): unknown =>
+    Array.isArray(value)
+      ? value.map(sorted)
+      : typeof value === 'object' && value !== null
+        ? Object.fromEntries(
+            Object.keys(value)
+              .sort()
+              .map((k) => [k, sorted((value as Record<string, unknown>)[k])]),
+          )
+        : value;
+  const { topic, action, msgNature, content, error } = body;
+  const hash = createHash('sha256').update(JSON.stringify(sorted({ topic, action, msgNature, content, error }))).digest('hex');
+  return `${String(topic)}.${String(action)}.${String(msgNature)}:${hash}`;
 }
 
 function errorOf(res: WebhookResponse): { code: string; message: string } {
@@ -117,21 +159,30 @@ describe('ignisign: fixtures', () => {
     expect(other.seen[0]?.id).toBe(seen[0]?.id);
   });
 
-  it('derives a readable id from the ids in the content', async () => {
-    const f = fixture('SIGNER', 'CREATED');
-    const { queue, seen, send } = await setup({ validTokens: f.credentials.validTokens });
-    expect((await send(f.request)).status).toBe(200);
-    await queue.idle();
-    expect(seen[0]?.id).toBe('SIGNER.CREATED.SUCCESS:signerExternalId=customer-17,signerId=672d1f3a10e44e00125eab10');
-  });
-
-  it('keeps the head of a long id readable and hashes the tail', async () => {
+  it('derives the id from TOPIC.ACTION.MSGNATURE and the SHA-256 of the canonical event', async () => {
     const f = fixture('SIGNATURE_REQUEST', 'LAUNCHED');
     const { queue, seen, send } = await setup({ validTokens: f.credentials.validTokens });
     expect((await send(f.request)).status).toBe(200);
     await queue.idle();
-    expect(seen[0]?.id).toMatch(/^SIGNATURE_REQUEST\.LAUNCHED\.SUCCESS:signatureRequestExternalId=contract-2024-0042,signatureRequestId=672d206d10e44e00125eac63,.*#[0-9a-f]{64}$/);
-    expect(seen[0]?.id).toHaveLength(200);
+    expect(seen[0]?.id).toBe(expectedKey(JSON.parse(f.request.body) as Record<string, unknown>));
+    expect(seen[0]?.id).toMatch(/^SIGNATURE_REQUEST\.LAUNCHED\.SUCCESS:[0-9a-f]{64}$/);
+  });
+
+  it('keeps ids short whatever the names: a long topic is cut in the readable head, and still told apart by the hash', async () => {
+    const { api, send, queue, seen } = await setup();
+    // Names differing only past the readable head's 120 characters (the receiver takes names of up to 128).
+    const long = 'T'.repeat(115);
+    const first = delivery(long, 'DONE1', { a: 1 });
+    const second = delivery(long, 'DONE2', { a: 1 });
+    const odd = delivery('ODD TOPIC/é', 'DONE', { a: 1 });
+    for (const d of [first, second, odd]) api.addToken(d.token);
+    for (const d of [first, second, odd]) expect(JSON.parse((await send(d)).body)).toEqual({ received: true });
+    await queue.idle();
+    expect(seen).toHaveLength(3);
+    for (const e of seen) expect(e.id.length).toBeLessThanOrEqual(185);
+    expect(seen[0]?.id.slice(0, 120)).toBe(seen[1]?.id.slice(0, 120));
+    expect(seen[0]?.id).not.toBe(seen[1]?.id);
+    expect(seen[2]?.id).toMatch(/^ODD_TOPIC__\.DONE\.SUCCESS:[0-9a-f]{64}$/);
   });
 
   it('passes unknown fields through to handlers', async () => {
@@ -245,14 +296,81 @@ describe('ignisign: the remote token check', () => {
     expect(errorOf(res).message).toContain('did not answer within 200 ms');
   });
 
-  it('answers 503 when the API cannot be reached', async () => {
+  it('answers 503 when the API cannot be reached, without telling the sender its address (the log has it)', async () => {
     const closed = await fakeIgnisignApi();
     await closed.close();
-    const { send } = await setup({ verifyToken: () => ignisignApi({ apiKey: 'k', baseUrl: closed.url }) });
+    const { send, logged } = await setup({ verifyToken: () => ignisignApi({ apiKey: 'k', baseUrl: closed.url }) });
     const res = await send(delivery('SIGNER', 'CREATED', { signerId: 's1' }));
     expect(res.status).toBe(503);
     expect(errorOf(res).code).toBe('VERIFICATION_UNAVAILABLE');
     expect(errorOf(res).message).toContain('could not be reached');
+    const port = new URL(closed.url).port;
+    expect(res.body).not.toContain('ECONNREFUSED');
+    expect(res.body).not.toContain('127.0.0.1');
+    expect(res.body).not.toContain(port);
+    const refusal = logged.find((l) => l.fields.code === 'VERIFICATION_UNAVAILABLE');
+    expect(causeText(refusal?.fields.err)).toContain(`127.0.0.1:${port}`);
+  });
+
+  it('refuses to follow a redirect of the verification call (503), so a GET elsewhere cannot vouch for a token', async () => {
+    const seenRequests: Array<{ method: string | undefined; url: string | undefined }> = [];
+    const server = createServer((req: IncomingMessage, res) => {
+      seenRequests.push({ method: req.method, url: req.url });
+      req.resume();
+      if (req.url === '/elsewhere') res.writeHead(200, { 'content-type': 'application/json' }).end('{"isValid": true}');
+      else res.writeHead(302, { location: '/elsewhere' }).end();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    cleanups.push(() => new Promise((resolve) => server.close(resolve)));
+    const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const { send, queue, seen } = await setup({ verifyToken: () => ignisignApi({ apiKey: 'k', baseUrl }) });
+    const res = await send(delivery('SIGNER', 'CREATED', { signerId: 's1' }));
+    expect(res.status).toBe(503);
+    expect(errorOf(res)).toMatchObject({ code: 'VERIFICATION_UNAVAILABLE', message: expect.stringContaining('redirect (HTTP 302)') });
+    expect(res.headers['retry-after']).toBe('5');
+    expect(seenRequests).toEqual([{ method: 'POST', url: '/v4/tokens/webhook-verification/checking-consumption' }]);
+    await queue.idle();
+    expect(seen).toEqual([]);
+  });
+
+  it('bounds the verifications in flight: past maxConcurrent, a delivery answers 503 with Retry-After at once, without a call', async () => {
+    const { api, send, queue, seen } = await setup({
+      timeoutMs: 15_000,
+      verifyToken: (a) => ignisignApi({ apiKey: a.apiKey, baseUrl: a.url, maxConcurrent: 2, timeoutMs: 15_000 }),
+    });
+    api.setMode('hold');
+    const held = [delivery('SIGNER', 'CREATED', { signerId: 's1' }), delivery('SIGNER', 'CREATED', { signerId: 's2' })];
+    for (const d of held) api.addToken(d.token);
+    const answers = held.map((d) => send(d));
+    await vi.waitFor(() => expect(api.open).toBe(2), { timeout: 10_000 });
+
+    const third = delivery('SIGNER', 'CREATED', { signerId: 's3' });
+    api.addToken(third.token);
+    const refused = await send(third);
+    expect(refused.status).toBe(503);
+    expect(errorOf(refused)).toMatchObject({ code: 'VERIFICATION_UNAVAILABLE', message: expect.stringContaining('maxConcurrent') });
+    expect(refused.headers['retry-after']).toBe('5');
+    expect(api.calls).toHaveLength(2);
+
+    api.release();
+    expect((await Promise.all(answers)).map((r) => r.status)).toEqual([200, 200]);
+    // The slots are free again: the platform's retry of the refused delivery goes through.
+    expect((await send(third)).status).toBe(200);
+    await queue.idle();
+    expect(seen).toHaveLength(3);
+  });
+
+  it('makes at most 8 calls at once by default, whatever the number of forged tokens', async () => {
+    const { api, send } = await setup({ timeoutMs: 15_000, verifyToken: (a) => ignisignApi({ apiKey: a.apiKey, baseUrl: a.url, timeoutMs: 15_000 }) });
+    api.setMode('hold');
+    const forged = Array.from({ length: 40 }, (_, i) => send(delivery('SIGNER', 'CREATED', { signerId: `forged-${i}` })));
+    await vi.waitFor(() => expect(api.open).toBe(8), { timeout: 10_000 });
+    api.release();
+    const answers = await Promise.all(forged);
+    expect(api.calls).toHaveLength(8);
+    expect(answers.filter((r) => r.status === 401)).toHaveLength(8);
+    expect(answers.filter((r) => r.status === 503).every((r) => errorOf(r).code === 'VERIFICATION_UNAVAILABLE')).toBe(true);
+    expect(answers.filter((r) => r.status === 503)).toHaveLength(32);
   });
 
   it('answers 503, not 401, when the API refuses our API key, and says so', async () => {
@@ -276,9 +394,9 @@ describe('ignisign: the remote token check', () => {
     expect(errorOf(res).message).toContain('isValid');
   });
 
-  it('answers 503 when a custom verifier throws, and 401 when it says no', async () => {
-    let answer: boolean | Error = new Error('directory down');
-    const { send } = await setup({
+  it("answers 503 when a custom verifier throws, without the error's text (logged as the cause), and 401 when it says no", async () => {
+    let answer: boolean | Error = new Error('directory at 10.0.0.7:389 down');
+    const { send, logged } = await setup({
       verifyToken: () => () => {
         if (answer instanceof Error) throw answer;
         return answer;
@@ -287,7 +405,9 @@ describe('ignisign: the remote token check', () => {
     const d = delivery('SIGNER', 'CREATED', { signerId: 's1' });
     const down = await send(d);
     expect(down.status).toBe(503);
-    expect(errorOf(down).message).toContain('directory down');
+    expect(errorOf(down).code).toBe('VERIFICATION_UNAVAILABLE');
+    expect(down.body).not.toContain('10.0.0.7');
+    expect(causeText(logged.find((l) => l.fields.code === 'VERIFICATION_UNAVAILABLE')?.fields.err)).toContain('directory at 10.0.0.7:389 down');
     answer = false;
     expect((await send(d)).status).toBe(401);
     answer = true;
@@ -296,14 +416,40 @@ describe('ignisign: the remote token check', () => {
 });
 
 describe('ignisign: each token is checked once', () => {
-  it('acknowledges a second copy without a second check or a second dispatch', async () => {
+  it('lets a copy arriving after the acknowledgement go to Ignisign, which refuses the used token, and dispatches once', async () => {
     const f = fixture('SIGNATURE', 'FINALIZED');
     const { api, send, queue, seen } = await setup({ validTokens: f.credentials.validTokens });
     expect(JSON.parse((await send(f.request)).body)).toEqual({ received: true });
     const again = await send(f.request);
-    expect(again.status).toBe(200);
-    expect(JSON.parse(again.body)).toEqual({ received: true, duplicate: true });
-    expect(api.calls).toHaveLength(1);
+    expect(again.status).toBe(401);
+    expect(errorOf(again).code).toBe('AUTH_INVALID');
+    expect(api.calls.map((c) => c.isValid)).toEqual([true, false]);
+    await queue.idle();
+    expect(seen).toHaveLength(1);
+  });
+
+  it('does not believe a replay once a flood pushed the event out of the dedupe store (the memo ends with the acknowledgement)', async () => {
+    const { api, send, queue, seen } = await setup({ dedupe: memoryDedupe({ maxEntries: 2 }) });
+    const genuine = delivery('SIGNATURE', 'FINALIZED', { signatureRequestId: 'r1', signerId: 's1', documentId: 'd1', signatureId: 'sig1' });
+    const flood = Array.from({ length: 5 }, (_, i) => delivery('SIGNER', 'CREATED', { signerId: `flood-${i}` }));
+    for (const d of [genuine, ...flood]) api.addToken(d.token);
+    expect((await send(genuine)).status).toBe(200);
+    for (const d of flood) expect((await send(d)).status).toBe(200);
+
+    const replay = await send(genuine); // byte-identical, within the hour
+    expect(replay.status).toBe(401);
+    expect(errorOf(replay).code).toBe('AUTH_INVALID');
+    await queue.idle();
+    expect(seen.filter((e) => e.name === 'SIGNATURE.FINALIZED')).toHaveLength(1);
+  });
+
+  it('keeps refusing the token on another body after the acknowledgement, for verifiers that do not consume tokens', async () => {
+    const { send, queue, seen } = await setup({ verifyToken: () => () => true });
+    const d = delivery('SIGNER', 'CREATED', { signerId: 's1' }, { token: 'reusable-token' });
+    expect((await send(d)).status).toBe(200);
+    const forged = await send(delivery('SIGNER', 'CREATED', { signerId: 'attacker' }, { token: 'reusable-token' }));
+    expect(forged.status).toBe(401);
+    expect(errorOf(forged).message).toContain('different body');
     await queue.idle();
     expect(seen).toHaveLength(1);
   });
@@ -326,6 +472,58 @@ describe('ignisign: each token is checked once', () => {
     expect(api.calls).toHaveLength(1);
     await inner.idle();
     expect(seen.map((e) => e.name)).toEqual(['SIGNATURE.FINALIZED']);
+  });
+
+  it("accepts the retry on another receiver sharing the token memo store, after the first one's queue failed", async () => {
+    const f = fixture('SIGNATURE', 'FINALIZED');
+    const shared = memoryTokenMemo();
+    const broken = memoryQueue();
+    await broken.close(); // instance A's queue takes no more events
+    const a = await setup({ validTokens: f.credentials.validTokens, queue: broken, tokenMemo: shared });
+    const b = await setup({ validTokens: f.credentials.validTokens, tokenMemo: shared });
+    // One platform: B's verification API is told A consumed the token.
+    b.api.setMode('invalid');
+    const first = await a.send(f.request);
+    expect(first.status).toBe(503);
+    expect(errorOf(first).code).toBe('QUEUE_UNAVAILABLE');
+    const retry = await b.send(f.request);
+    expect(JSON.parse(retry.body)).toEqual({ received: true });
+    expect(b.api.calls).toEqual([]);
+    await b.queue.idle();
+    expect(b.seen.map((e) => e.name)).toEqual(['SIGNATURE.FINALIZED']);
+  });
+
+  it('answers 503 without checking the token when the memo store cannot be read, and accepts the retry', async () => {
+    const inner = memoryTokenMemo();
+    let down = true;
+    const flaky: TokenMemoStore = {
+      get: (key) => (down ? Promise.reject(new Error('memo store at 10.0.0.9:6379 unreachable')) : inner.get(key)),
+      set: (key, value, ttlMs) => inner.set(key, value, ttlMs),
+    };
+    const { api, send, queue, seen } = await setup({ tokenMemo: flaky });
+    const d = delivery('SIGNER', 'CREATED', { signerId: 's1' });
+    api.addToken(d.token);
+    const res = await send(d);
+    expect(res.status).toBe(503);
+    expect(errorOf(res).code).toBe('VERIFICATION_UNAVAILABLE');
+    expect(res.headers['retry-after']).toBe('5');
+    expect(res.body).not.toContain('10.0.0.9');
+    expect(api.calls).toEqual([]); // the token was not burnt
+    down = false;
+    expect((await send(d)).status).toBe(200);
+    await queue.idle();
+    expect(seen).toHaveLength(1);
+  });
+
+  it('accepts a genuine delivery even when the memo store cannot be written (the token is already consumed)', async () => {
+    const inner = memoryTokenMemo();
+    const readOnly: TokenMemoStore = { get: (key) => inner.get(key), set: () => Promise.reject(new Error('READONLY')) };
+    const { api, send, queue, seen } = await setup({ tokenMemo: readOnly });
+    const d = delivery('SIGNER', 'CREATED', { signerId: 's1' });
+    api.addToken(d.token);
+    expect(JSON.parse((await send(d)).body)).toEqual({ received: true });
+    await queue.idle();
+    expect(seen).toHaveLength(1);
   });
 
   it('refuses the same token on a different body', async () => {
@@ -365,6 +563,71 @@ describe('ignisign: each token is checked once', () => {
     expect(JSON.parse((await send(signed)).body)).toEqual({ received: true });
     await queue.idle();
     expect(seen.map((e) => (e.payload as { content: { status: string } }).content.status)).toEqual(['IN_PROGRESS', 'SIGNED']);
+  });
+});
+
+describe('ignisign: distinct events are never merged, retries are', () => {
+  const proofError = (errorCode: string) =>
+    ignisignDelivery({
+      appId: APP_ID,
+      appEnv: APP_ENV,
+      topic: 'SIGNATURE_PROOF',
+      action: 'GENERATED',
+      msgNature: 'ERROR',
+      content: { signatureRequestId: 'r1', documentId: 'd1' },
+      error: { errorCode, message: 'proof failed' },
+    });
+  const pairs = [
+    [
+      'two SIGNER.INPUTS_ADDED for one signer with different inputs',
+      delivery('SIGNER', 'INPUTS_ADDED', { signerId: 's1', signerExternalId: 'customer-17', inputsAdded: ['FIRST_NAME'] }),
+      delivery('SIGNER', 'INPUTS_ADDED', { signerId: 's1', signerExternalId: 'customer-17', inputsAdded: ['BIRTH_DATE'] }),
+    ],
+    [
+      'two APP.SETTINGS_UPDATED by one user',
+      delivery('APP', 'SETTINGS_UPDATED', { userId: 'u1', settings: { defaultLanguage: 'FR' } }),
+      delivery('APP', 'SETTINGS_UPDATED', { userId: 'u1', settings: { defaultLanguage: 'EN' } }),
+    ],
+    [
+      'a SIGNATURE_REQUEST.UPDATED with a new title',
+      delivery('SIGNATURE_REQUEST', 'UPDATED', { ...requestContent, status: 'DRAFT', title: 'Contract' }),
+      delivery('SIGNATURE_REQUEST', 'UPDATED', { ...requestContent, status: 'DRAFT', title: 'Contract, amended' }),
+    ],
+    ['content {"a":{"bId":"1"}} after {"a.bId":"1"}', delivery('CUSTOM', 'CHANGED', { 'a.bId': '1' }), delivery('CUSTOM', 'CHANGED', { a: { bId: '1' } })],
+    ['two proof errors with different error codes', proofError('PROOF_TIMEOUT'), proofError('PROOF_INVALID_DOCUMENT')],
+  ] as const;
+
+  it.each(pairs)('dispatches both of %s', async (_what, first, second) => {
+    const { api, send, queue, seen } = await setup();
+    for (const d of [first, second]) api.addToken(d.token);
+    expect(JSON.parse((await send(first)).body)).toEqual({ received: true });
+    expect(JSON.parse((await send(second)).body)).toEqual({ received: true });
+    await queue.idle();
+    expect(seen).toHaveLength(2);
+    expect(seen[0]?.id).not.toBe(seen[1]?.id);
+  });
+
+  it("acknowledges the platform's retry (same event, a new token, keys in another order) as a duplicate", async () => {
+    const { api, send, queue, seen } = await setup();
+    const original = delivery('SIGNER', 'INPUTS_ADDED', { signerId: 's1', signerExternalId: 'customer-17', inputsAdded: ['FIRST_NAME'] });
+    const body = JSON.parse(original.body) as Record<string, unknown>;
+    const retryToken = 'retry-token';
+    // The same event as Ignisign sends it again: a new token, fields (and content fields) in another order.
+    const retry = JSON.stringify({
+      verificationToken: retryToken,
+      content: { inputsAdded: ['FIRST_NAME'], signerExternalId: 'customer-17', signerId: 's1' },
+      msgNature: body.msgNature,
+      action: body.action,
+      topic: body.topic,
+      appEnv: body.appEnv,
+      appId: body.appId,
+    });
+    api.addToken(original.token);
+    api.addToken(retryToken);
+    expect(JSON.parse((await send(original)).body)).toEqual({ received: true });
+    expect(JSON.parse((await send({ body: retry })).body)).toEqual({ received: true, duplicate: true });
+    await queue.idle();
+    expect(seen).toHaveLength(1);
   });
 });
 
@@ -410,21 +673,7 @@ describe('ignisign: events and handlers', () => {
     expect((await send(d)).status).toBe(200);
     await queue.idle();
     expect(seen.map((e) => e.via).sort()).toEqual(['any', 'star']);
-    expect(seen[0]).toMatchObject({ name: 'ID_PROOFING.COMPLETED', known: false, id: 'ID_PROOFING.COMPLETED.SUCCESS:idProofingId=p1' });
-  });
-
-  it('falls back to the token for an id when the content has none', async () => {
-    const { api, send, queue, seen } = await setup();
-    const first = delivery('APP', 'SETTINGS_UPDATED', {});
-    const second = delivery('APP', 'SETTINGS_UPDATED', {});
-    api.addToken(first.token);
-    api.addToken(second.token);
-    expect((await send(first)).status).toBe(200);
-    expect((await send(second)).status).toBe(200);
-    await queue.idle();
-    expect(seen).toHaveLength(2);
-    expect(seen[0]?.id).toMatch(/^APP\.SETTINGS_UPDATED\.SUCCESS:token#[0-9a-f]{32}$/);
-    expect(seen[0]?.id).not.toBe(seen[1]?.id);
+    expect(seen[0]).toMatchObject({ name: 'ID_PROOFING.COMPLETED', known: false, id: expectedKey(JSON.parse(d.body) as Record<string, unknown>) });
   });
 
   it('accepts a proof error, whose content differs from a proof success', async () => {
@@ -441,7 +690,8 @@ describe('ignisign: events and handlers', () => {
     api.addToken(d.token);
     expect((await send(d)).status).toBe(200);
     await queue.idle();
-    expect(seen[0]).toMatchObject({ name: 'SIGNATURE_PROOF.GENERATED', known: true, id: 'SIGNATURE_PROOF.GENERATED.ERROR:documentId=d1,signatureRequestId=r1' });
+    expect(seen[0]).toMatchObject({ name: 'SIGNATURE_PROOF.GENERATED', known: true, id: expectedKey(JSON.parse(d.body) as Record<string, unknown>) });
+    expect(seen[0]?.id).toMatch(/^SIGNATURE_PROOF\.GENERATED\.ERROR:[0-9a-f]{64}$/);
     expect(seen[0]?.payload).toMatchObject({ error: { errorCode: 'PROOF_GENERATION_FAILED' } });
   });
 
@@ -465,6 +715,40 @@ describe('ignisign: events and handlers', () => {
   });
 });
 
+describe('memoryTokenMemo', () => {
+  it('keeps at most maxEntries, dropping the oldest, and forgets entries past their TTL', async () => {
+    let now = 0;
+    const memo = memoryTokenMemo({ maxEntries: 2, now: () => now });
+    await memo.set('a', '1', TOKEN_MEMO_TTL_MS);
+    await memo.set('b', '2', TOKEN_MEMO_TTL_MS);
+    await memo.set('c', '3', TOKEN_MEMO_TTL_MS);
+    expect(memo.size).toBe(2);
+    expect([await memo.get('a'), await memo.get('b'), await memo.get('c')]).toEqual([undefined, '2', '3']);
+    await memo.set('b', '2 again', 10);
+    now = 10;
+    expect(await memo.get('b')).toBeUndefined();
+    expect(await memo.get('c')).toBe('3');
+    now = TOKEN_MEMO_TTL_MS;
+    expect(await memo.get('c')).toBeUndefined();
+    expect(memo.size).toBe(0);
+  });
+
+  it('keeps the store bounded under a stream of accepted tokens', async () => {
+    const memo = memoryTokenMemo({ maxEntries: 3 });
+    const { api, send } = await setup({ tokenMemo: memo });
+    for (let i = 0; i < 10; i++) {
+      const d = delivery('SIGNER', 'CREATED', { signerId: `s${i}` });
+      api.addToken(d.token);
+      expect((await send(d)).status).toBe(200);
+    }
+    expect(memo.size).toBe(3);
+  });
+
+  it('refuses a maxEntries that is not a positive integer', () => {
+    expect(() => memoryTokenMemo({ maxEntries: 0 })).toThrow(expect.objectContaining({ code: 'CONFIG_INVALID' }));
+  });
+});
+
 describe('ignisign: configuration', () => {
   const verifyToken: IgnisignTokenVerifier = () => true;
 
@@ -478,8 +762,20 @@ describe('ignisign: configuration', () => {
     );
   });
 
-  it('refuses an ignisignApi without an API key or with a bad base URL', () => {
+  it('refuses a token memo that is not a store', () => {
+    expect(() => ignisign({ appId: APP_ID, appEnv: APP_ENV, verifyToken, tokenMemo: {} as TokenMemoStore })).toThrow(
+      expect.objectContaining({ code: 'CONFIG_INVALID', message: expect.stringContaining('tokenMemo') }),
+    );
+  });
+
+  it('refuses an ignisignApi without an API key (empty or unset), with a bad base URL or a bad maxConcurrent', () => {
     expect(() => ignisignApi({ apiKey: '' })).toThrow(expect.objectContaining({ code: 'CONFIG_INVALID' }));
+    expect(() => ignisignApi({ apiKey: process.env.COUNTERSIGN_TEST_UNSET_IGNISIGN_KEY } as Parameters<typeof ignisignApi>[0])).toThrow(
+      expect.objectContaining({ code: 'CONFIG_INVALID', message: expect.stringContaining('apiKey') }),
+    );
+    for (const maxConcurrent of [0, 1.5, Number.NaN]) {
+      expect(() => ignisignApi({ apiKey: 'k', maxConcurrent })).toThrow(expect.objectContaining({ code: 'CONFIG_INVALID' }));
+    }
     expect(() => ignisignApi({ apiKey: 'k', baseUrl: 'not a url' })).toThrow(expect.objectContaining({ code: 'CONFIG_INVALID' }));
     expect(() => ignisignJwt({})).toThrow(expect.objectContaining({ code: 'CONFIG_INVALID' }));
   });

@@ -60,9 +60,10 @@ export function ignisignDelivery(options: IgnisignDeliveryOptions): IgnisignDeli
  * - `ok`: tokens are checked (each valid token once);
  * - `invalid`: every token is refused (`isValid: false`);
  * - `error500`: the API answers HTTP 500;
- * - `hang`: the API never answers.
+ * - `hang`: the API never answers;
+ * - `hold`: the API holds each call until `release()`, which answers the held calls as `ok` does.
  */
-export type FakeIgnisignApiMode = 'ok' | 'invalid' | 'error500' | 'hang';
+export type FakeIgnisignApiMode = 'ok' | 'invalid' | 'error500' | 'hang' | 'hold';
 
 export interface FakeIgnisignApiOptions {
   /** The API key it expects as `Authorization: Bearer <apiKey>`. Default `test-ignisign-api-key`. */
@@ -94,6 +95,10 @@ export interface FakeIgnisignApi {
   calls: FakeIgnisignApiCall[];
   addToken(token: string): void;
   setMode(mode: FakeIgnisignApiMode): void;
+  /** Calls received and not answered yet (held or hanging). */
+  readonly open: number;
+  /** Answer every held call as `ok` does, and stop holding (the mode becomes `ok`). */
+  release(): void;
   /** Stop the server, cutting hanging calls. */
   close(): Promise<void>;
 }
@@ -125,6 +130,7 @@ export async function fakeIgnisignApi(options: FakeIgnisignApiOptions = {}): Pro
   const used = new Set<string>();
   const calls: FakeIgnisignApiCall[] = [];
   let mode: FakeIgnisignApiMode = options.mode ?? 'ok';
+  const held: Array<() => void> = [];
 
   const server = createServer((req, res) => {
     void (async () => {
@@ -144,6 +150,7 @@ export async function fakeIgnisignApi(options: FakeIgnisignApiOptions = {}): Pro
         answer(res, status, body);
       };
       if (mode === 'hang') return;
+      if (mode === 'hold') await new Promise<void>((resolve) => held.push(resolve));
       if (req.headers.authorization !== `Bearer ${apiKey}`) return reply(401, { message: 'Invalid API key' });
       if (mode === 'error500') return reply(500, { message: 'Internal server error' });
       if (input === undefined || typeof input.token !== 'string') return reply(400, { message: 'token is required' });
@@ -173,6 +180,13 @@ export async function fakeIgnisignApi(options: FakeIgnisignApiOptions = {}): Pro
     },
     setMode(next) {
       mode = next;
+    },
+    get open() {
+      return calls.filter((call) => call.status === undefined).length;
+    },
+    release() {
+      mode = 'ok';
+      for (const resolve of held.splice(0)) resolve();
     },
     close() {
       return new Promise<void>((resolve) => {

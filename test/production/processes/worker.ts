@@ -11,9 +11,11 @@ const handlerMs = Number(process.env.HANDLER_MS ?? 0);
 const { receiver } = createApp();
 
 receiver.on('adobe:AGREEMENT_WORKFLOW_COMPLETED', async (event) => {
-  report({ type: 'started', id: event.id, name: event.name, attempt: event.attempt });
+  // The platform's id: without OAuth the event id is that id bound to the body (`<id>#<hash>`).
+  const id = event.payload.webhookNotificationId;
+  report({ type: 'started', id, name: event.name, attempt: event.attempt });
   if (handlerMs > 0) await sleep(handlerMs);
-  report({ type: 'handled', id: event.id, name: event.name, attempt: event.attempt, agreement: event.payload.agreement.id });
+  report({ type: 'handled', id, name: event.name, attempt: event.attempt, agreement: event.payload.agreement.id });
 });
 
 const worker = createWorker(receiver, {

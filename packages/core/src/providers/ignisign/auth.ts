@@ -1,5 +1,5 @@
 import { timingSafeEqual } from '../../crypto.js';
-import { CountersignError, errorMessage, isCountersignError } from '../../errors.js';
+import { CountersignError, isCountersignError } from '../../errors.js';
 import type { DeliveryContext } from '../../types.js';
 import type { IgnisignAppEnv } from './events.js';
 import { verificationUnavailable, type IgnisignTokenVerifier } from './verify-token.js';
@@ -52,7 +52,8 @@ export function ignisignAuthenticator(config: {
       genuine = await config.verifyToken({ token, appId: config.appId, appEnv: config.appEnv, body: ctx.body, signal: ctx.signal });
     } catch (error) {
       if (isCountersignError(error)) throw error;
-      throw verificationUnavailable(`The verificationToken could not be checked (${errorMessage(error)})`, error);
+      // The error's text stays out of the answer (it may name internal hosts): it is the cause, which the receiver logs.
+      throw verificationUnavailable('The verificationToken could not be checked', error);
     }
     if (!genuine) {
       throw new CountersignError('AUTH_INVALID', 'The verificationToken was refused (unknown, already used or expired).');

@@ -5,11 +5,13 @@ import { ignisignAuthenticator } from './auth.js';
 import { ignisignDedupeKey } from './dedupe.js';
 import { IGNISIGN_APP_ENVS, isIgnisignAppEnv, type IgnisignAppEnv, type IgnisignTopicEvents } from './events.js';
 import { ignisignEnvelopeSchema, ignisignEventSchemas, type IgnisignEnvelope, type IgnisignEvents } from './schema.js';
-import { checkOncePerToken } from './token-memo.js';
+import { checkOncePerToken, memoryTokenMemo, type TokenMemoStore } from './token-memo.js';
 import type { IgnisignTokenVerifier } from './verify-token.js';
 
 export { ignisignApi, ignisignJwt, IGNISIGN_API_BASE_URL } from './verify-token.js';
 export type { IgnisignApiOptions, IgnisignJwtOptions, IgnisignTokenCheck, IgnisignTokenVerifier } from './verify-token.js';
+export { memoryTokenMemo, TOKEN_MEMO_TTL_MS } from './token-memo.js';
+export type { TokenMemoStore, MemoryTokenMemoOptions } from './token-memo.js';
 export { IGNISIGN_TOPICS, IGNISIGN_APP_ENVS, IGNISIGN_MSG_NATURES } from './events.js';
 export type { IgnisignTopic, IgnisignAction, IgnisignEventName, IgnisignAppEnv, IgnisignMsgNature, IgnisignTopicEvents } from './events.js';
 export { ignisignEnvelopeSchema, ignisignEventSchemas } from './schema.js';
@@ -29,9 +31,18 @@ export interface IgnisignOptions {
   appEnv: IgnisignAppEnv;
   /**
    * Decides whether a delivery's `verificationToken` is genuine: `ignisignApi({ apiKey })` (Ignisign's own check),
-   * `ignisignJwt({ jwksUrl })`, or your function. It is asked at most once per token.
+   * `ignisignJwt({ jwksUrl })`, or your function. It is asked once per token while the delivery is not
+   * acknowledged (see `tokenMemo`).
    */
   verifyToken: IgnisignTokenVerifier;
+  /**
+   * Where accepted tokens are remembered (1 h), so the platform's retry after a 503 (e.g. the queue failed after
+   * Ignisign consumed the token) is accepted without a second check until the delivery is acknowledged; after
+   * that a copy is checked again (Ignisign refuses a used token). Default `memoryTokenMemo()`: one process. Behind
+   * a load balancer the retry may reach another instance: share a store, e.g. `redisTokenMemo()` from
+   * `@countersign/redis` (you close it).
+   */
+  tokenMemo?: TokenMemoStore;
   /** Time budget of one delivery (ms), the remote token check included. Default: the receiver's. */
   timeoutMs?: number;
   /** Largest accepted body (bytes). Default: the receiver's. */
@@ -58,13 +69,18 @@ export function ignisign(options: IgnisignOptions): Provider<IgnisignTypes> {
   if (typeof verifyToken !== 'function') {
     throw configError('`verifyToken` is required, e.g. verifyToken: ignisignApi({ apiKey: process.env.IGNISIGN_API_KEY }).');
   }
+  const store = options.tokenMemo ?? memoryTokenMemo();
+  if (typeof store !== 'object' || store === null || typeof store.get !== 'function' || typeof store.set !== 'function') {
+    throw configError('`tokenMemo` must be a token memo store (with get and set), e.g. memoryTokenMemo() or redisTokenMemo().');
+  }
+  const memo = checkOncePerToken(verifyToken, store);
   const schemas: Readonly<Record<string, (typeof ignisignEventSchemas)[keyof typeof ignisignEventSchemas]>> = ignisignEventSchemas;
 
   return defineProvider<IgnisignTypes>({
     kind: 'ignisign',
     timeoutMs: options.timeoutMs,
     maxBodyBytes: options.maxBodyBytes,
-    authenticate: ignisignAuthenticator({ appId, appEnv, verifyToken: checkOncePerToken(verifyToken) }),
+    authenticate: ignisignAuthenticator({ appId, appEnv, verifyToken: memo.verify }),
     async parse(ctx) {
       const body = ctx.json();
       const name = `${String(body.topic)}.${String(body.action)}`;
@@ -73,8 +89,15 @@ export function ignisign(options: IgnisignOptions): Provider<IgnisignTypes> {
         schema === undefined
           ? parsePayload(ignisignEnvelopeSchema, body, { what: 'The body is not an Ignisign webhook' })
           : parsePayload(schema, body, { what: `The body is not an Ignisign ${name} webhook` });
-      return { name, topic: payload.topic, known: schema !== undefined, key: await ignisignDedupeKey(payload), payload };
+      // The key is derived from the body as sent (not from the parsed payload), so it covers every field.
+      const key = await ignisignDedupeKey({ topic: payload.topic, action: payload.action, msgNature: payload.msgNature, content: body.content, error: body.error });
+      return { name, topic: payload.topic, known: schema !== undefined, key, payload };
     },
-    acknowledge: (_ctx, outcome) => jsonResponse(200, outcome === 'duplicate' ? { received: true, duplicate: true } : { received: true }),
+    acknowledge(ctx, outcome) {
+      // The event is queued (now or earlier): the memo stops vouching for its token, a later copy is a replay.
+      const token = ctx.json().verificationToken;
+      if (typeof token === 'string') memo.acknowledged(token, ctx.body);
+      return jsonResponse(200, outcome === 'duplicate' ? { received: true, duplicate: true } : { received: true });
+    },
   });
 }

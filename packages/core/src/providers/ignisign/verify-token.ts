@@ -1,5 +1,5 @@
 import type { JWTVerifyGetKey, KeyInput } from 'jose';
-import { CountersignError, errorReason } from '../../errors.js';
+import { CountersignError } from '../../errors.js';
 import { jwtVerifier } from '../../jwt.js';
 import type { IgnisignAppEnv } from './events.js';
 
@@ -19,7 +19,8 @@ export interface IgnisignTokenCheck {
 /**
  * Decides whether a delivery's `verificationToken` is genuine: `true` accepts, `false` refuses (401).
  * Throw a `CountersignError` to answer with its code; any other throw answers 503 `VERIFICATION_UNAVAILABLE`
- * (Ignisign retries). The endpoint calls it at most once per token (see `ignisign()`).
+ * (Ignisign retries). The endpoint calls it once per token while the token's delivery is not acknowledged, and
+ * again for a copy arriving after the acknowledgement (see `ignisign()`'s `tokenMemo`).
  */
 export type IgnisignTokenVerifier = (check: IgnisignTokenCheck) => boolean | Promise<boolean>;
 
@@ -30,7 +31,13 @@ export interface IgnisignApiOptions {
   baseUrl?: string;
   /** Longest wait for the API (ms), within the delivery's own budget. Default 3000. */
   timeoutMs?: number;
-  /** A `fetch` implementation (proxies, tests). Default: the global `fetch`. */
+  /**
+   * Most checks in flight at once. Past it a delivery answers 503 `VERIFICATION_UNAVAILABLE` with `Retry-After`
+   * at once, without calling Ignisign (a flood of forged tokens cannot make thousands of calls with our key, nor
+   * pile up waiting ones). Default 8.
+   */
+  maxConcurrent?: number;
+  /** A `fetch` implementation (proxies, tests). Default: the global `fetch`. It is called with `redirect: 'manual'`. */
   fetch?: typeof fetch;
 }
 
@@ -46,8 +53,10 @@ export function verificationUnavailable(message: string, cause?: unknown): Count
 /**
  * Verify tokens the way Ignisign's SDK does: ask Ignisign's API, which checks **and consumes** the token
  * (`POST {baseUrl}/v4/tokens/webhook-verification/checking-consumption`). Genuine only on `isValid: true`.
- * Anything that prevents an answer (network, timeout, 5xx, an unreadable answer, our own API key refused)
- * answers 503 so Ignisign delivers again and no event is lost.
+ * Anything that prevents an answer (network, timeout, 5xx, a redirect, which is never followed, an unreadable
+ * answer, our own API key refused, `maxConcurrent` checks already in flight) answers 503 so Ignisign delivers
+ * again and no event is lost. The answered message never includes the underlying error's text (it may name
+ * internal addresses): that error is the refusal's `cause`, which the receiver logs.
  */
 export function ignisignApi(options: IgnisignApiOptions): IgnisignTokenVerifier {
   const { apiKey } = options;
@@ -62,9 +71,26 @@ export function ignisignApi(options: IgnisignApiOptions): IgnisignTokenVerifier 
   } catch {
     throw new CountersignError('CONFIG_INVALID', `ignisignApi: \`baseUrl\` must be an absolute URL such as ${IGNISIGN_API_BASE_URL}.`);
   }
+  const maxConcurrent = options.maxConcurrent ?? 8;
+  if (!Number.isInteger(maxConcurrent) || maxConcurrent < 1) {
+    throw new CountersignError('CONFIG_INVALID', 'ignisignApi: `maxConcurrent` must be a positive integer.');
+  }
   const send = options.fetch ?? ((input: RequestInfo | URL, init?: RequestInit) => fetch(input, init));
+  let inFlight = 0;
 
-  return async ({ token, appId, appEnv, signal }) => {
+  return async (check) => {
+    if (inFlight >= maxConcurrent) {
+      throw verificationUnavailable("Too many token verifications are in flight at Ignisign's API (ignisignApi's `maxConcurrent`); this one was not started");
+    }
+    inFlight++;
+    try {
+      return await ask(check);
+    } finally {
+      inFlight--;
+    }
+  };
+
+  async function ask({ token, appId, appEnv, signal }: IgnisignTokenCheck): Promise<boolean> {
     const timeout = AbortSignal.timeout(timeoutMs);
     const abortedWhy = (): string | undefined =>
       signal.aborted
@@ -80,9 +106,14 @@ export function ignisignApi(options: IgnisignApiOptions): IgnisignTokenVerifier 
         headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json', accept: 'application/json' },
         body: JSON.stringify({ token, appId, appEnv }),
         signal: AbortSignal.any([signal, timeout]),
+        redirect: 'manual',
       });
     } catch (error) {
-      throw verificationUnavailable(abortedWhy() ?? `Ignisign's verification API could not be reached: ${errorReason(error)}`, error);
+      throw verificationUnavailable(abortedWhy() ?? "Ignisign's verification API could not be reached", error);
+    }
+    if (response.type === 'opaqueredirect' || (response.status >= 300 && response.status < 400)) {
+      await response.body?.cancel().catch(() => undefined);
+      throw verificationUnavailable(`Ignisign's verification API answered with a redirect (HTTP ${response.status}), which is not followed`);
     }
     if (!response.ok) {
       await response.body?.cancel().catch(() => undefined);
@@ -103,7 +134,7 @@ export function ignisignApi(options: IgnisignApiOptions): IgnisignTokenVerifier 
     const isValid = typeof answer === 'object' && answer !== null ? (answer as { isValid?: unknown }).isValid : undefined;
     if (typeof isValid !== 'boolean') throw verificationUnavailable("Ignisign's verification API answered without a boolean `isValid`");
     return isValid;
-  };
+  }
 }
 
 export interface IgnisignJwtOptions {
@@ -124,7 +155,9 @@ export interface IgnisignJwtOptions {
 /**
  * For Ignisign-style platforms whose `verificationToken` is a JWT: verify its signature, `exp`/`nbf`,
  * and `iss`/`aud` when configured; when the token carries `appId` / `appEnv` claims they must match the delivery's.
- * The token does not sign the body: the endpoint's once-per-token memo refuses the same token on another body.
+ * The token does not sign the body: the endpoint's token memo refuses the same token on another body (for 1 h).
+ * A JWT stays valid until it expires, so a copy of a delivery is accepted again; the dedupe store acknowledges it as
+ * a duplicate.
  */
 export function ignisignJwt(options: IgnisignJwtOptions): IgnisignTokenVerifier {
   const verify = jwtVerifier(options, {
