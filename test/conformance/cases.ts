@@ -113,6 +113,17 @@ export const pipelineCases: ConformanceCase[] = [
     expect(res.headers.allow).toBe('GET, POST'),
   ),
   refused('unknown endpoint: coded 404', () => delivery({ event: 'PING', id: uniqueId('nope') }, 'nope'), 404, 'ENDPOINT_NOT_FOUND'),
+  {
+    name: 'one endpoint answers on one path: extra segments, doubled slashes and encoded names are 404s, nothing dispatched',
+    async run(ctx) {
+      const before = ctx.harness.dispatched.count('test');
+      for (const path of ['/x/y/test', '//test', '/te%73t', '/test%2F', '/x/test']) {
+        const res = await ctx.send({ ...delivery({ event: 'PING', id: uniqueId('alias') }), path });
+        expect(res.status, path).toBe(404);
+      }
+      expect(ctx.harness.dispatched.count('test')).toBe(before);
+    },
+  },
   refused('malformed JSON: 400 that says so', () => delivery('{"event": "PING", "id": '), 400, 'BODY_MALFORMED_JSON'),
   refused('a JSON array: 400', () => delivery('[{"event":"PING","id":"1"}]'), 400, 'BODY_NOT_OBJECT'),
   refused('an empty body: 400', () => delivery(''), 400, 'BODY_EMPTY'),

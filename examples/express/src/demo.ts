@@ -67,9 +67,12 @@ async function buildSteps(ignisignApi: { addToken(token: string): void }): Promi
       signatureId: '672d2a0110e44e00125ead01',
     },
   });
+  // Ignisign's retry of an event carries the same content under a fresh verification token.
+  const finalizedRetry = ignisignDelivery({ ...IGNISIGN_APP, topic: 'SIGNATURE', action: 'FINALIZED', content: JSON.parse(finalized.body).content as unknown });
   const forgedIgnisign = ignisignDelivery({ ...IGNISIGN_APP, topic: 'SIGNATURE_REQUEST', action: 'COMPLETED', content: { signatureRequestId: 'forged' } });
   ignisignApi.addToken(launched.token);
   ignisignApi.addToken(finalized.token);
+  ignisignApi.addToken(finalizedRetry.token);
 
   const envelopeRawData = {
     code: '100600000',
@@ -118,7 +121,7 @@ async function buildSteps(ignisignApi: { addToken(token: string): void }): Promi
     },
     { platform: 'Ignisign', what: 'SIGNATURE_REQUEST.LAUNCHED', endpoint: 'ignisign', delivery: launched, expect: 'accepted', dispatches: 'SIGNATURE_REQUEST.LAUNCHED' },
     { platform: 'Ignisign', what: 'SIGNATURE.FINALIZED', endpoint: 'ignisign', delivery: finalized, expect: 'accepted', dispatches: 'SIGNATURE.FINALIZED' },
-    { platform: 'Ignisign', what: 'SIGNATURE.FINALIZED again (same token)', endpoint: 'ignisign', delivery: finalized, expect: 'duplicate' },
+    { platform: 'Ignisign', what: 'SIGNATURE.FINALIZED again (platform retry, new token)', endpoint: 'ignisign', delivery: finalizedRetry, expect: 'duplicate' },
     { platform: 'Ignisign', what: 'forged: token the API does not know', endpoint: 'ignisign', delivery: forgedIgnisign, expect: 'refused' },
     {
       platform: 'Ignisign',

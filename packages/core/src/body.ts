@@ -34,8 +34,17 @@ function isReadableStream(value: object): value is ReadableStream<Uint8Array> {
   return typeof (value as { getReader?: unknown }).getReader === 'function';
 }
 
-/** Read a Node stream with `'data'`/`'end'` listeners, removed as soon as the body is complete, too large or failed. */
-function readEvented(stream: EventedReadable, limit: number): Promise<Uint8Array> {
+/** Something that can stop a read early: the delivery's time budget. */
+export interface ReadDeadline {
+  /** Set by the reader; called when the budget runs out. */
+  onExpire: ((reason: unknown) => void) | undefined;
+}
+
+/**
+ * Read a Node stream with `'data'`/`'end'` listeners, removed as soon as the body is complete, too large, failed or
+ * out of time (a sender that dribbles its body holds no reader once the budget is spent).
+ */
+function readEvented(stream: EventedReadable, limit: number, deadline: ReadDeadline | undefined): Promise<Uint8Array> {
   if (stream.readableEnded === true) {
     return Promise.reject(new CountersignError('BODY_READ_FAILED', 'The request body was already read by something else before countersign got it.'));
   }
@@ -67,6 +76,12 @@ function readEvented(stream: EventedReadable, limit: number): Promise<Uint8Array
       reject(readFailed(error));
     };
     const onClose = (): void => onError(new Error('the stream closed before its end'));
+    if (deadline !== undefined) {
+      deadline.onExpire = (reason) => {
+        stop();
+        reject(reason);
+      };
+    }
     stream.on('data', onData);
     stream.on('end', onEnd);
     stream.on('error', onError);
@@ -103,7 +118,7 @@ function concat(chunks: Uint8Array[], total: number): Uint8Array {
  * Read a body up to `limit` bytes. A declared `Content-Length` over the limit is refused before reading;
  * a body that grows past the limit is refused as soon as it does, without buffering the excess.
  */
-export async function readBody(body: BodyInput, limit: number, contentLength?: string): Promise<Uint8Array> {
+export async function readBody(body: BodyInput, limit: number, contentLength?: string, deadline?: ReadDeadline): Promise<Uint8Array> {
   if (contentLength !== undefined) {
     const declared = Number(contentLength);
     if (Number.isFinite(declared) && declared > limit) throw tooLarge(limit);
@@ -114,7 +129,7 @@ export async function readBody(body: BodyInput, limit: number, contentLength?: s
     if (bytes.byteLength > limit) throw tooLarge(limit);
     return bytes;
   }
-  if (isEvented(body)) return readEvented(body, limit);
+  if (isEvented(body)) return readEvented(body, limit, deadline);
   if (isFetchBody(body)) {
     // A declared length within the limit (checked above) bounds what arrayBuffer() buffers; otherwise stream.
     if (contentLength === undefined || !/^\d+$/.test(contentLength) || body.body === null) return readBody(body.body, limit);

@@ -186,9 +186,12 @@ class Deadline {
     if (this.expired !== undefined && !this.#controller.signal.aborted) this.#controller.abort(this.expired);
     return this.#controller.signal;
   }
+  /** Called once if the budget runs out while it is set: body reading stops there rather than wait for a dribbling sender. */
+  onExpire: ((reason: unknown) => void) | undefined;
   expire(reason: CountersignError): void {
     this.expired = reason;
     this.#controller?.abort(reason);
+    this.onExpire?.(reason);
   }
 }
 
@@ -271,7 +274,8 @@ export function createReceiver<const E extends Endpoints>(options: ReceiverOptio
   async function deliver(name: string, provider: Provider, method: string, request: WebhookRequest, deadline: Deadline): Promise<WebhookResponse> {
     const headers = readHeaders(request.headers);
     const limit = provider.maxBodyBytes ?? defaultMaxBody;
-    const body = method === 'GET' || method === 'HEAD' ? new Uint8Array(0) : await readBody(request.body, limit, headers.get('content-length'));
+    const body = method === 'GET' || method === 'HEAD' ? new Uint8Array(0) : await readBody(request.body, limit, headers.get('content-length'), deadline);
+    deadline.onExpire = undefined;
     const ctx = new Context(name, method, headers, body, request.peerCertificate, deadline);
 
     if (method === 'GET' || method === 'HEAD') {

@@ -15,6 +15,7 @@ export type ExpressLikeRequest = IncomingMessage & {
   params?: Record<string, string | undefined>;
   path?: string;
   originalUrl?: string;
+  baseUrl?: string;
 };
 
 export type CountersignMiddleware = (req: ExpressLikeRequest, res: ServerResponse, next: (error?: unknown) => void) => void;
@@ -39,11 +40,21 @@ function send(req: IncomingMessage, res: ServerResponse, answer: WebhookResponse
   res.end(answer.body);
 }
 
-/** The last segment of the request's path as sent (never URL-decoded: the core matches endpoint names literally). */
-function rawLastSegment(url: string): string {
+function pathOf(url: string): string {
   const query = url.search(/[?#]/);
-  const path = query === -1 ? url : url.slice(0, query);
-  return path.slice(path.lastIndexOf('/') + 1);
+  return query === -1 ? url : url.slice(0, query);
+}
+
+/**
+ * The endpoint as sent, never URL-decoded or normalised (the core matches `/<name>` literally): below the mount path
+ * with `app.use('/webhooks', ...)` (Express 4 would collapse `//name` into `/name`), the last segment with a
+ * `:endpoint` route.
+ */
+function endpointOf(req: ExpressLikeRequest): string {
+  const path = pathOf(req.originalUrl ?? req.url ?? '');
+  if (req.params?.endpoint !== undefined) return path.slice(path.lastIndexOf('/') + 1);
+  const base = req.baseUrl ?? '';
+  return path.startsWith(base) ? path.slice(base.length) : (req.path ?? path);
 }
 
 /**
@@ -64,8 +75,7 @@ export function countersign(receiver: ExpressReceiver, options: CountersignExpre
     } else {
       body = req;
     }
-    // `app.use('/webhooks', ...)`: the path below the mount. A `:endpoint` route: that segment as sent, not decoded.
-    const endpoint = options.endpoint ?? (req.params?.endpoint !== undefined ? rawLastSegment(req.originalUrl ?? req.url ?? '') : (req.path ?? req.url ?? ''));
+    const endpoint = options.endpoint ?? endpointOf(req);
     receiver
       .handle({ method: req.method ?? 'GET', endpoint, headers: req.headers, body, remoteAddress: req.socket.remoteAddress })
       .then((answer) => send(req, res, answer))

@@ -15,11 +15,11 @@ const plugin: FastifyPluginAsync<CountersignFastifyOptions> = async (fastify, { 
 
   // Every method reaches the core, which answers the handshake (GET/HEAD), deliveries (POST) and a coded 405 for the rest.
   fastify.all<{ Params: { endpoint: string }; Body: Readable | undefined }>('/:endpoint', async (request, reply) => {
-    // The endpoint segment as sent (Fastify's params are URL-decoded; the core matches names literally).
+    // The path below the prefix as sent (Fastify's params are URL-decoded; the core matches `/<name>` literally).
     const path = request.url.split('?', 1)[0] as string;
     const answer = await receiver.handle({
       method: request.method,
-      endpoint: path.slice(path.lastIndexOf('/') + 1),
+      endpoint: path.slice(fastify.prefix.length),
       headers: request.headers,
       body: request.body,
       remoteAddress: request.raw.socket.remoteAddress,
