@@ -266,7 +266,7 @@ export function createReceiver<const E extends Endpoints>(options: ReceiverOptio
 
   /** Event names and topics are keys of handler lists and fields of every log line: bounded, printable. */
   function checkName(value: string, what: string): void {
-    if (typeof value !== 'string' || value === '' || value.length > MAX_EVENT_NAME_LENGTH || /[\u0000-\u001f\u007f\u2028\u2029]/.test(value)) {
+    if (typeof value !== 'string' || value === '' || value.length > MAX_EVENT_NAME_LENGTH || /[\p{Cc}\u2028\u2029]/u.test(value)) {
       throw new CountersignError('PAYLOAD_INVALID', `The ${what} must be 1 to ${MAX_EVENT_NAME_LENGTH} printable characters.`);
     }
   }

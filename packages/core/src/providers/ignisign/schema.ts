@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { boundedArray } from '../../validation.js';
 import {
   IGNISIGN_APP_ENVS,
   IGNISIGN_MSG_NATURES,
@@ -69,15 +70,15 @@ const signatureRequestFields = {
 };
 const signatureRequestContent = z.looseObject({
   ...signatureRequestFields,
-  signers: z.looseObject({ signersBySide: z.array(requestSigner).optional(), signersEmbedded: z.array(requestSigner).optional() }).optional(),
+  signers: z.looseObject({ signersBySide: boundedArray(requestSigner).optional(), signersEmbedded: boundedArray(requestSigner).optional() }).optional(),
 });
 /** LAUNCHED hands over the session token of every embedded signer (to open the signing iframe). */
 const signatureRequestLaunchedContent = z.looseObject({
   ...signatureRequestFields,
   signers: z
     .looseObject({
-      signersBySide: z.array(requestSigner).optional(),
-      signersEmbedded: z.array(requestSigner.extend({ token: z.string() })).optional(),
+      signersBySide: boundedArray(requestSigner).optional(),
+      signersEmbedded: boundedArray(requestSigner.extend({ token: z.string() })).optional(),
     })
     .optional(),
 });
@@ -87,7 +88,7 @@ const signerContent = z.looseObject({
   signerId: z.string(),
   signerExternalId: optionalString,
   authSecret: optionalString,
-  inputsAdded: z.array(z.string()).optional(),
+  inputsAdded: boundedArray(z.string()).optional(),
 });
 
 const signatureProfileContent = z.looseObject({ signatureProfileId: z.string() });
@@ -109,7 +110,7 @@ const proofFields = {
 /** A generated proof: one download token and URL per document. */
 const proofSuccessContent = z.looseObject({
   ...proofFields,
-  documents: z.array(z.looseObject({ documentId: z.string(), documentExternalId: optionalString, token: z.string(), url: z.string() })),
+  documents: boundedArray(z.looseObject({ documentId: z.string(), documentExternalId: optionalString, token: z.string(), url: z.string() })),
 });
 /** A failed proof generation names the document it failed on, when there is one. */
 const proofErrorContent = z.looseObject({ ...proofFields, documentId: optionalString, documentExternalId: optionalString });
