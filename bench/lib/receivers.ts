@@ -20,9 +20,14 @@ export function fastReceiver(counter: DispatchCounter): BenchReceiver {
   return receiver;
 }
 
-/** Every handler sleeps `sleepMs`; the queue runs up to `concurrency` of them at once, so they pile up. */
+/**
+ * Every handler sleeps `sleepMs`; the queue runs up to `concurrency` of them at once, so they pile up. The queue's
+ * bounds are raised above what a run piles up (tens of thousands of 2 kB events), so the bench measures the
+ * acknowledgement, not the QUEUE_FULL refusals the default bounds would give.
+ */
 export function slowReceiver(counter: DispatchCounter, sleepMs: number, concurrency: number): BenchReceiver {
-  const receiver = createReceiver({ endpoints: endpoints(), queue: memoryQueue({ concurrency }) });
+  const queue = memoryQueue({ concurrency, maxEvents: 500_000, maxBytes: 2 * 1024 * 1024 * 1024 });
+  const receiver = createReceiver({ endpoints: endpoints(), queue });
   receiver.onAny(async () => {
     counter.dispatched += 1;
     await new Promise<void>((resolve) => setTimeout(resolve, sleepMs));
