@@ -61,7 +61,7 @@ function makeReceiver(env: ChildEnv) {
   return createReceiver({
     endpoints: { adobe: adobeSign({ clientIds: [CLIENT_ID] }) },
     dedupe: redis ? redisDedupe({ connection: REDIS_URL, prefix: env.dedupePrefix }) : memoryDedupe(),
-    queue: redis ? bullmqQueue({ connection: REDIS_URL, queueName: env.queueName, prefix: env.bullPrefix }) : memoryQueue({ concurrency: 10 }),
+    queue: redis ? bullmqQueue({ connection: REDIS_URL, queueName: env.queueName, prefix: env.bullPrefix }) : memoryQueue({ concurrency: 10, maxEvents: 500_000, maxBytes: 2 * 1024 ** 3 }), // bounds above what a run piles up
   });
 }
 
