@@ -63,6 +63,10 @@ function context(body: Uint8Array): DeliveryContext {
     signal: new AbortController().signal,
     text: () => decoder.decode(body),
     json: () => (json ??= JSON.parse(decoder.decode(body)) as Record<string, unknown>),
+    jsonValue: () => (json ??= JSON.parse(decoder.decode(body)) as Record<string, unknown>),
+    form: () => Promise.reject(new Error('not a form')),
+    query: new URLSearchParams(),
+    receivedAt: new Date(),
   };
 }
 
@@ -104,10 +108,11 @@ async function main(): Promise<void> {
       return { id: `adobe:${key}`, endpoint: 'adobe', name: 'AGREEMENT_CREATED', topic: 'AGREEMENT', known: true, key, payload: {}, receivedAt: '' };
     });
 
+  const facts = await provider.authenticate(context(bodies()[0] as Uint8Array));
   const steps: Step[] = [
     { name: 'UTF-8 decode + JSON.parse (ctx.json)', prepare: contexts, run: (ctx: DeliveryContext) => ctx.json() },
     { name: 'authenticate (client-id allow-list)', prepare: contexts, run: (ctx: DeliveryContext) => provider.authenticate(ctx) },
-    { name: 'parse (zod schema, JSON already parsed)', prepare: parsedContexts, run: (ctx: DeliveryContext) => provider.parse(ctx) },
+    { name: 'parse (zod schema, JSON already parsed)', prepare: parsedContexts, run: (ctx: DeliveryContext) => provider.parse(ctx, facts) },
     {
       name: 'memoryDedupe claim + commit',
       prepare: events,
@@ -117,7 +122,7 @@ async function main(): Promise<void> {
       },
     },
     { name: 'memoryQueue enqueue (handlers start later)', prepare: events, run: (e: QueuedEvent) => queue.enqueue({ ...e, id: `q${e.id}` }) },
-    { name: 'acknowledge (echo header + JSON body)', prepare: contexts, run: (ctx: DeliveryContext) => provider.acknowledge(ctx, 'accepted') },
+    { name: 'acknowledge (echo header + JSON body)', prepare: contexts, run: (ctx: DeliveryContext) => provider.acknowledge(ctx, 'accepted', facts) },
   ];
 
   console.log(`@countersign/core, one unique ${template.bytes}-byte Adobe notification per call, best of ${ROUNDS} x ${ITERATIONS}:`);

@@ -186,11 +186,11 @@ export function conformanceReceiver<const X extends Endpoints = {}>(
   const slow = { started: new Set<string>(), finished: new Set<string>() };
   const stop = new AbortController();
   receiver.onAny(async (event) => {
-    dispatched.record({ endpoint: event.endpoint, name: event.name, id: event.id, known: event.known });
+    dispatched.record({ endpoint: event.endpoint, name: event.name, id: event.key, known: event.known });
     if (event.name !== 'SLOW') return;
-    slow.started.add(event.id);
+    slow.started.add(event.key);
     await sleep(10_000, undefined, { signal: stop.signal }).catch(() => undefined);
-    slow.finished.add(event.id);
+    slow.finished.add(event.key);
   });
   return {
     receiver,

@@ -54,7 +54,7 @@ describe.runIf(redisUp)('Ignisign behind a load balancer: two receivers on one R
     const b = receiver(queueB);
     const handled: string[] = [];
     b.on('ignisign:*', (event) => {
-      handled.push(event.id);
+      handled.push(event.key);
     });
     const worker = createWorker(b, { connection: REDIS_URL, queueName, prefix: bullPrefix });
     closers.push(() => worker.close());

@@ -42,7 +42,7 @@ function setup(secret: string | string[] = SECRET) {
   });
   const seen: Array<{ id: string; name: string; topic: string | undefined; known: boolean }> = [];
   receiver.onAny((event) => {
-    seen.push({ id: event.id, name: event.name, topic: event.topic, known: event.known });
+    seen.push({ id: event.key, name: event.name, topic: event.topic, known: event.known });
   });
   const send = (request: { method: string; headers: Record<string, string>; body: string | Uint8Array }): Promise<WebhookResponse> =>
     receiver.handle({ endpoint: 'billing', ...request });

@@ -94,7 +94,7 @@ export function printEvents(receiver: Receiver<Endpoints>): void {
     process.stdout.write(
       `${JSON.stringify({
         endpoint: event.endpoint,
-        id: event.id,
+        id: event.key,
         name: event.name,
         topic: event.topic,
         known: event.known,

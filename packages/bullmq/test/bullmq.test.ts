@@ -100,7 +100,7 @@ describe.runIf(redisUp)('bullmqQueue and createWorker on a real Redis', () => {
     const { receiver, queue, startWorker } = setup();
     const seen: Array<{ id: string; payloadId: string; attempt: number; receivedAt: Date }> = [];
     receiver.on('toy:PING', (event) => {
-      seen.push({ id: event.id, payloadId: event.payload.id, attempt: event.attempt, receivedAt: event.receivedAt });
+      seen.push({ id: event.key, payloadId: event.payload.id, attempt: event.attempt, receivedAt: event.receivedAt });
     });
     expect((await receiver.ready()).ready).toBe(true);
 
@@ -183,9 +183,9 @@ describe.runIf(redisUp)('bullmqQueue and createWorker on a real Redis', () => {
     const started: string[] = [];
     const finished: string[] = [];
     receiver.on('toy:PING', async (event) => {
-      started.push(event.id);
+      started.push(event.key);
       await gate;
-      finished.push(event.id);
+      finished.push(event.key);
     });
     const worker = startWorker({ concurrency: 3 });
     for (const key of ['d1', 'd2', 'd3']) await queue.enqueue(queued(key));

@@ -19,6 +19,8 @@ export const ErrorCodes = {
   BODY_MALFORMED_JSON: 400,
   /** The body is valid JSON but not an object. */
   BODY_NOT_OBJECT: 400,
+  /** The body is not the form (multipart or URL-encoded) its provider expects. */
+  BODY_MALFORMED_FORM: 400,
   /** The payload does not have the provider's shape. */
   PAYLOAD_INVALID: 400,
   /** Credentials (header, signature, token) are missing. */

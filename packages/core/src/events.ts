@@ -1,4 +1,5 @@
 import type { Provider, ProviderTypes } from './provider.js';
+import type { DeliveryInfo } from './types.js';
 
 /** The endpoints of a receiver: name -> provider. */
 export type Endpoints = Record<string, Provider<ProviderTypes>>;
@@ -9,9 +10,16 @@ type TopicsOf<P> = TypesOf<P>['topics'];
 type BaseOf<P> = TypesOf<P>['base'];
 
 interface EventCommon<Endpoint extends string> {
-  /** The dedupe key: identical for every copy and retry of this event. */
+  /**
+   * The event's id everywhere: handlers, logs, the dead-letter list and `replay(id)`. `<endpoint>:<key>`: identical
+   * for every copy and retry of this event.
+   */
   id: string;
+  /** The dedupe key within the endpoint: the platform's own event id where it has one (`webhookNotificationId`...). */
+  key: string;
   endpoint: Endpoint;
+  /** What the pipeline knew of the delivery: when, the platform's attempt number, the account, declared headers. */
+  delivery: DeliveryInfo;
   /** The topic the event belongs to (`AGREEMENT`, `SIGNATURE_REQUEST`), when the provider has topics. */
   topic: string | undefined;
   /** When the delivery was accepted. */

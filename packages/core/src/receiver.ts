@@ -6,10 +6,10 @@ import type { AnyEvent, Endpoints, EventFor, EventName, Handler } from './events
 import { readHeaders, type HeaderReader } from './headers.js';
 import { boundKey, clip, MAX_EVENT_NAME_LENGTH, safeHeaderValue } from './limits.js';
 import { silentLogger, type Logger } from './logger.js';
-import { errorResponse, type Provider } from './provider.js';
+import { errorResponse, type AckOutcome, type Provider } from './provider.js';
 import { memoryQueue } from './queue/memory.js';
 import type { DeadLetter, DispatchInfo, EventQueue, QueuedEvent } from './queue/types.js';
-import type { DeliveryContext, PeerCertificate, WebhookRequest, WebhookResponse } from './types.js';
+import type { DeliveryContext, ParsedEvent, ParseResult, PeerCertificate, ProviderAnswer, WebhookRequest, WebhookResponse } from './types.js';
 
 export interface ReceiverOptions<E extends Endpoints> {
   /** Endpoints by name; the name is the last path segment adapters route on (`/webhooks/<name>`). */
@@ -195,9 +195,14 @@ class Deadline {
   }
 }
 
+const FORM_TYPES = /^\s*(multipart\/form-data|application\/x-www-form-urlencoded)\s*(;|$)/i;
+
 class Context implements DeliveryContext {
   #text: string | undefined;
-  #json: Record<string, unknown> | undefined;
+  #json: Record<string, unknown> | unknown[] | undefined;
+  #form: Promise<FormData> | undefined;
+  #query: URLSearchParams | undefined;
+  readonly receivedAt = new Date();
   constructor(
     readonly endpoint: string,
     readonly method: string,
@@ -205,31 +210,72 @@ class Context implements DeliveryContext {
     readonly body: Uint8Array,
     readonly peerCertificate: PeerCertificate | undefined,
     private readonly deadline: Deadline,
+    private readonly rawQuery: string,
   ) {}
   get signal(): AbortSignal {
     return this.deadline.signal;
+  }
+  get query(): URLSearchParams {
+    this.#query ??= new URLSearchParams(this.rawQuery);
+    return this.#query;
   }
   text(): string {
     this.#text ??= decoder.decode(this.body);
     return this.#text;
   }
-  json(): Record<string, unknown> {
+  jsonValue(): Record<string, unknown> | unknown[] {
     if (this.#json !== undefined) return this.#json;
     const text = this.text();
-    if (text.trim() === '') throw new CountersignError('BODY_EMPTY', 'The body is empty; a JSON object was expected.');
+    if (text.trim() === '') throw new CountersignError('BODY_EMPTY', 'The body is empty; a JSON document was expected.');
     let value: unknown;
     try {
       value = JSON.parse(text);
     } catch (error) {
       throw new CountersignError('BODY_MALFORMED_JSON', `The body is not valid JSON: ${clip(errorMessage(error), 200)}`);
     }
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-      const kind = Array.isArray(value) ? 'an array' : value === null ? 'null' : `a ${typeof value}`;
-      throw new CountersignError('BODY_NOT_OBJECT', `The body is ${kind}; a JSON object was expected.`);
+    if (typeof value !== 'object' || value === null) {
+      throw new CountersignError('BODY_NOT_OBJECT', `The body is ${value === null ? 'null' : `a ${typeof value}`}; a JSON object was expected.`);
     }
-    this.#json = value as Record<string, unknown>;
+    this.#json = value as Record<string, unknown> | unknown[];
     return this.#json;
   }
+  json(): Record<string, unknown> {
+    const value = this.jsonValue();
+    if (Array.isArray(value)) throw new CountersignError('BODY_NOT_OBJECT', 'The body is an array; a JSON object was expected.');
+    return value;
+  }
+  form(): Promise<FormData> {
+    this.#form ??= (async () => {
+      const type = this.headers.get('content-type') ?? '';
+      if (!FORM_TYPES.test(type)) {
+        throw new CountersignError('BODY_MALFORMED_FORM', `The body is not a form (Content-Type ${clip(type, 80) || 'missing'}); multipart/form-data or application/x-www-form-urlencoded was expected.`);
+      }
+      try {
+        // The Web-standard parsers, on bytes already within the body limit.
+        return await new Response(this.body as BodyInit, { headers: { 'content-type': type } }).formData();
+      } catch (error) {
+        throw new CountersignError('BODY_MALFORMED_FORM', 'The body could not be read as the form its Content-Type announces.', { cause: error });
+      }
+    })();
+    return this.#form;
+  }
+}
+
+function isAnswer(result: ParseResult): result is ProviderAnswer {
+  return typeof result === 'object' && result !== null && 'respond' in result && !Array.isArray(result);
+}
+
+/** The query string of a request: `query` when the adapter passed it, else what follows `?` in `endpoint`. */
+function queryOf(request: WebhookRequest): string {
+  if (request.query !== undefined) return request.query;
+  const q = request.endpoint.indexOf('?');
+  return q === -1 ? '' : request.endpoint.slice(q + 1).split('#', 1)[0] as string;
+}
+
+/** A string fact `account` of what authentication established, if any. */
+function accountOf(facts: unknown): string | undefined {
+  const account = typeof facts === 'object' && facts !== null ? (facts as { account?: unknown }).account : undefined;
+  return typeof account === 'string' ? clip(account, 200) : undefined;
 }
 
 /** Create a receiver: the framework-free core every adapter calls. */
@@ -276,7 +322,7 @@ export function createReceiver<const E extends Endpoints>(options: ReceiverOptio
     const limit = provider.maxBodyBytes ?? defaultMaxBody;
     const body = method === 'GET' || method === 'HEAD' ? new Uint8Array(0) : await readBody(request.body, limit, headers.get('content-length'), deadline);
     deadline.onExpire = undefined;
-    const ctx = new Context(name, method, headers, body, request.peerCertificate, deadline);
+    const ctx = new Context(name, method, headers, body, request.peerCertificate, deadline, queryOf(request));
 
     if (method === 'GET' || method === 'HEAD') {
       const response = await (provider.handshake as NonNullable<Provider['handshake']>)(ctx);
@@ -285,62 +331,117 @@ export function createReceiver<const E extends Endpoints>(options: ReceiverOptio
     }
 
     // Await only what is a promise: most providers authenticate and parse synchronously.
-    const authenticated = provider.authenticate(ctx);
-    if (authenticated instanceof Promise) await authenticated;
-    const parsing = provider.parse(ctx);
-    const parsed = parsing instanceof Promise ? await parsing : parsing;
-    checkName(parsed.name, 'event name');
-    if (parsed.topic !== undefined) checkName(parsed.topic, 'topic');
-    const eventKey = await boundKey(parsed.key);
-    const key = `${name}:${eventKey}`;
+    const authenticating = provider.authenticate(ctx);
+    const facts: unknown = authenticating instanceof Promise ? await authenticating : authenticating;
+    const parsing = provider.parse(ctx, facts);
+    const result = parsing instanceof Promise ? await parsing : parsing;
+    if (isAnswer(result)) {
+      logger.info({ endpoint: name, status: result.respond.status }, 'answered by the provider, nothing queued');
+      return result.respond;
+    }
+    const events = Array.isArray(result) ? (result as readonly ParsedEvent[]) : [result as ParsedEvent];
+    const keys: string[] = [];
+    for (const parsed of events) {
+      checkName(parsed.name, 'event name');
+      if (parsed.topic !== undefined) checkName(parsed.topic, 'topic');
+      keys.push(await boundKey(parsed.key));
+    }
     if (deadline.expired) throw deadline.expired;
 
-    let claim;
+    const outcome = await claimAndEnqueue(name, provider, ctx, facts, events, keys, deadline);
     try {
-      claim = await dedupe.claim(key, claimTtlMs);
+      const marking = provider.acknowledged?.(ctx, facts, outcome);
+      if (marking instanceof Promise) await marking;
     } catch (error) {
+      logger.warn({ endpoint: name, err: error }, 'the provider could not mark the delivery as acknowledged; its events are queued');
+    }
+    return provider.acknowledge(ctx, outcome, facts);
+  }
+
+  /**
+   * Claim every event of a delivery, then queue the claimed ones, in order. Acknowledged ('accepted', or
+   * 'duplicate' when every event was already queued) only once each is queued or a duplicate. On a failure the
+   * claims of the events not queued yet are released and the error is thrown (503): the platform's retry queues
+   * those and finds the others duplicates.
+   */
+  async function claimAndEnqueue(
+    name: string,
+    provider: Provider,
+    ctx: Context,
+    facts: unknown,
+    events: readonly ParsedEvent[],
+    keys: readonly string[],
+    deadline: Deadline,
+  ): Promise<AckOutcome> {
+    const claimed: Array<{ index: number; key: string; token: string }> = [];
+    const releaseFrom = (from: number): void => {
+      for (const { key, token } of claimed.slice(from)) {
+        dedupe.release(key, token).catch((error: unknown) => logger.warn({ key, err: error }, 'dedupe release failed; the claim will expire'));
+      }
+    };
+    let pending = false;
+    try {
+      for (let i = 0; i < events.length; i++) {
+        const key = `${name}:${keys[i] as string}`;
+        const claim = await dedupe.claim(key, claimTtlMs);
+        if (claim.status === 'claimed') claimed.push({ index: i, key, token: claim.token });
+        else if (claim.status === 'pending') pending = true;
+        else logger.info({ endpoint: name, event: events[i]?.name, key: keys[i] }, 'duplicate acknowledged, not dispatched again');
+      }
+    } catch (error) {
+      releaseFrom(0);
       throw new CountersignError('DEDUPE_UNAVAILABLE', 'The dedupe store failed; the delivery was not accepted and the platform will retry.', { cause: error });
     }
-    if (claim.status === 'duplicate') {
-      logger.info({ endpoint: name, event: parsed.name, key: eventKey }, 'duplicate acknowledged, not dispatched again');
-      return provider.acknowledge(ctx, 'duplicate');
+    if (pending) {
+      releaseFrom(0);
+      throw new CountersignError('DUPLICATE_IN_FLIGHT', 'A copy of this event is being accepted right now; retry shortly.', { headers: { 'retry-after': '2' } });
     }
-    if (claim.status === 'pending') {
-      throw new CountersignError('DUPLICATE_IN_FLIGHT', 'A copy of this event is being accepted right now; retry shortly.', {
-        headers: { 'retry-after': '2' },
-      });
-    }
-    const { token } = claim;
-    const release = (): void => {
-      dedupe.release(key, token).catch((error: unknown) => logger.warn({ key, err: error }, 'dedupe release failed; the claim will expire'));
-    };
+    if (claimed.length === 0) return 'duplicate';
     if (deadline.expired) {
-      release();
+      releaseFrom(0);
       throw deadline.expired;
     }
-    const event: QueuedEvent = {
-      id: key,
-      endpoint: name,
-      name: parsed.name,
-      topic: parsed.topic,
-      known: parsed.known,
-      key: eventKey,
-      payload: parsed.payload,
-      receivedAt: new Date().toISOString(),
-    };
-    try {
-      await queue.enqueue(event, { bytes: body.byteLength });
-    } catch (error) {
-      release();
-      if (isCountersignError(error) && error.code === 'QUEUE_FULL') throw error;
-      throw new CountersignError('QUEUE_UNAVAILABLE', 'The queue failed to store the event; the delivery was not accepted and the platform will retry.', {
-        cause: error,
-      });
+    const delivery = deliveryInfo(provider, ctx, facts);
+    const bytes = Math.ceil(ctx.body.byteLength / events.length);
+    for (let n = 0; n < claimed.length; n++) {
+      const { index, key, token } = claimed[n] as { index: number; key: string; token: string };
+      const parsed = events[index] as ParsedEvent;
+      const event: QueuedEvent = {
+        id: key,
+        endpoint: name,
+        name: parsed.name,
+        topic: parsed.topic,
+        known: parsed.known,
+        key: keys[index] as string,
+        payload: parsed.payload,
+        receivedAt: delivery.receivedAt,
+        delivery: parsed.attempt === undefined ? delivery : { ...delivery, attempt: parsed.attempt },
+      };
+      try {
+        await queue.enqueue(event, { bytes });
+      } catch (error) {
+        releaseFrom(n);
+        if (isCountersignError(error) && error.code === 'QUEUE_FULL') throw error;
+        throw new CountersignError('QUEUE_UNAVAILABLE', 'The queue failed to store the event; the delivery was not accepted and the platform will retry.', {
+          cause: error,
+        });
+      }
+      // The event is safe from here on, even if the budget ran out meanwhile (the platform's retry is then a duplicate).
+      dedupe.commit(key, token, provider.retentionMs).catch((error: unknown) => logger.warn({ key, err: error }, 'dedupe commit failed; the claim will expire'));
+      logger.info({ endpoint: name, event: parsed.name, key: event.key }, 'event accepted');
     }
-    // The event is safe from here on, even if the budget ran out meanwhile (the platform's retry is then a duplicate).
-    dedupe.commit(key, token).catch((error: unknown) => logger.warn({ key, err: error }, 'dedupe commit failed; the claim will expire'));
-    logger.info({ endpoint: name, event: parsed.name, key: eventKey }, 'event accepted');
-    return provider.acknowledge(ctx, 'accepted');
+    return 'accepted';
+  }
+
+  /** The delivery's metadata as it travels with each of its events (plain JSON). */
+  function deliveryInfo(provider: Provider, ctx: Context, facts: unknown): QueuedEvent['delivery'] & { receivedAt: string } {
+    const kept: Record<string, string> = {};
+    for (const header of provider.deliveryHeaders ?? []) {
+      const value = ctx.headers.get(header);
+      if (value !== undefined) kept[header.toLowerCase()] = clip(value, 256);
+    }
+    const account = accountOf(facts);
+    return { receivedAt: ctx.receivedAt.toISOString(), headers: kept, ...(account === undefined ? {} : { account }) };
   }
 
   async function handle(request: WebhookRequest): Promise<WebhookResponse> {
@@ -416,8 +517,10 @@ export function createReceiver<const E extends Endpoints>(options: ReceiverOptio
   async function dispatch(queued: QueuedEvent, info: DispatchInfo): Promise<void> {
     const provider = byName.get(queued.endpoint);
     const payload = provider?.revive ? provider.revive(queued) : queued.payload;
+    const delivery = queued.delivery;
     const event = {
-      id: queued.key,
+      id: queued.id,
+      key: queued.key,
       endpoint: queued.endpoint,
       name: queued.name,
       topic: queued.topic,
@@ -425,6 +528,12 @@ export function createReceiver<const E extends Endpoints>(options: ReceiverOptio
       payload,
       receivedAt: new Date(queued.receivedAt),
       attempt: info.attempt,
+      delivery: {
+        receivedAt: new Date(delivery?.receivedAt ?? queued.receivedAt),
+        attempt: delivery?.attempt,
+        account: delivery?.account,
+        headers: delivery?.headers ?? {},
+      },
     };
     const run: Array<Handler<never>> = [];
     const add = (list: Array<Handler<never>> | undefined): void => {

@@ -58,6 +58,11 @@ export interface WebhookRequest {
   peerCertificate?: PeerCertificate;
   /** The connection's peer address (what `authFailureLimit` counts by default), when the adapter knows it. */
   remoteAddress?: string | undefined;
+  /**
+   * The request's query string (`a=1&b=2`, with or without its `?`), for providers that sign with it (PandaDoc's
+   * `?signature=`). Routing never uses it. Adapters pass it; a query left in `endpoint` is read too.
+   */
+  query?: string | undefined;
 }
 
 /** The answer to send back; adapters write it verbatim. */
@@ -81,7 +86,38 @@ export interface DeliveryContext {
   text(): string;
   /** The body parsed as JSON; throws a coded 400 error when it is not a JSON object. */
   json(): Record<string, unknown>;
+  /** The JSON body when it may be an object or an array (batches); throws a coded 400 error otherwise. */
+  jsonValue(): Record<string, unknown> | unknown[];
+  /**
+   * The body as form fields, for `multipart/form-data` and `application/x-www-form-urlencoded` (the Web-standard
+   * parsers: `Response.formData()`), within the body limit. Throws a coded 400 error when it is neither.
+   */
+  form(): Promise<FormData>;
+  /** The query string's parameters (empty when there is none). */
+  readonly query: URLSearchParams;
+  /** When the delivery started to arrive. */
+  readonly receivedAt: Date;
 }
+
+/** What the pipeline knows about one delivery, as handlers see it (`event.delivery`). */
+export interface DeliveryInfo {
+  /** When the delivery was received. */
+  receivedAt: Date;
+  /** The platform's own attempt number, where it sends one (1 = first attempt). */
+  attempt?: number | undefined;
+  /** The account, tenant or app the delivery authenticated as, where the provider establishes one. */
+  account?: string | undefined;
+  /** The headers the provider declared worth keeping (`deliveryHeaders`), lower-case names, values clipped. */
+  headers: Readonly<Record<string, string>>;
+}
+
+/** A provider's own answer to a verified delivery that carries no event (a verification ping): nothing is queued. */
+export interface ProviderAnswer {
+  respond: WebhookResponse;
+}
+
+/** What `parse` returns: one event, the events of a batch (each claimed and queued on its own), or an answer. */
+export type ParseResult = ParsedEvent | readonly ParsedEvent[] | ProviderAnswer;
 
 /** One event as a provider reads it from a delivery. */
 export interface ParsedEvent {
@@ -95,4 +131,6 @@ export interface ParsedEvent {
   key: string;
   /** The validated payload (JSON-serialisable, or revivable from JSON by the provider). */
   payload: unknown;
+  /** The platform's own attempt number for this delivery, where it sends one (`X-Yousign-Retry`, `retryCount`...). */
+  attempt?: number | undefined;
 }

@@ -7,6 +7,7 @@ import {
   type AdobeSignEventName,
   type AdobeSignNotification,
   type AdobeSignTypes,
+  type AdobeSignFacts,
   type Provider,
 } from '@countersign/core';
 
@@ -14,7 +15,7 @@ const receiver = createReceiver({ endpoints: { adobe: adobeSign({ clientIds: ['C
 
 describe('adobe-sign types', () => {
   it('is a provider of its event types', () => {
-    expectTypeOf(adobeSign({ clientIds: 'x' })).toEqualTypeOf<Provider<AdobeSignTypes>>();
+    expectTypeOf(adobeSign({ clientIds: 'x' })).toEqualTypeOf<Provider<AdobeSignTypes, AdobeSignFacts>>();
   });
 
   it('types each event name with its payload, the resource id a string', () => {

@@ -76,7 +76,7 @@ function setup(options: AdobeSignOptions = { clientIds: [CLIENT_ID] }) {
   const receiver = createReceiver({ endpoints: { adobe: adobeSign(options) }, queue });
   const seen: Seen[] = [];
   receiver.onAny((event) => {
-    seen.push({ via: 'any', id: event.id, name: event.name, topic: event.topic, known: event.known, payload: event.payload as Record<string, unknown> });
+    seen.push({ via: 'any', id: event.key, name: event.name, topic: event.topic, known: event.known, payload: event.payload as Record<string, unknown> });
   });
   const send = (request: Request): Promise<WebhookResponse> => receiver.handle({ endpoint: 'adobe', ...request });
   const settled = async (): Promise<Seen[]> => {

@@ -26,7 +26,7 @@ function setup(options: DocStudioOptions) {
   const receiver = createReceiver({ endpoints: { docstudio: docstudio(options) }, queue });
   const seen: Seen[] = [];
   receiver.onAny((event) => {
-    seen.push({ id: event.id, name: event.name, known: event.known, payload: event.payload });
+    seen.push({ id: event.key, name: event.name, known: event.known, payload: event.payload });
   });
   const send = (request: { method: string; headers: Record<string, string>; body: string }): Promise<WebhookResponse> =>
     receiver.handle({ endpoint: 'docstudio', ...request });

@@ -67,7 +67,7 @@ describe('hardening: an unbounded id cannot exhaust memory, the store or the log
     const queue = memoryQueue();
     const receiver = createReceiver({ endpoints: { signit: signit(SIGNIT) }, dedupe: recording, queue });
     const ids: string[] = [];
-    receiver.onAny((event) => void ids.push(event.id));
+    receiver.onAny((event) => void ids.push(event.key));
     const long = await signitDelivery({ ...SIGNIT, event: 'envelopeCompleted', rawData: { invokeNo: 'i'.repeat(100_000), basicEnvelope: { wsid: 'w', status: 'COMPLETED' } } });
     expect((await receiver.handle({ endpoint: 'signit', ...long })).status).toBe(200);
     expect((await receiver.handle({ endpoint: 'signit', ...long })).status).toBe(200);

@@ -88,7 +88,7 @@ async function setup(
   });
   const seen: Seen[] = [];
   const record = (via: string) => (e: { name: string; id: string; known: boolean; topic: string | undefined; payload: unknown }) => {
-    seen.push({ via, name: e.name, id: e.id, known: e.known, topic: e.topic, payload: e.payload });
+    seen.push({ via, name: e.name, id: e.key, known: e.known, topic: e.topic, payload: e.payload });
   };
   receiver.onAny(record('any'));
   cleanups.push(() => receiver.close(), () => api.close());

@@ -16,7 +16,7 @@ function setup(options: Partial<Parameters<typeof createReceiver>[0]> = {}, prov
   const receiver = createReceiver({ endpoints: { toy: provider }, queue, ...options });
   const seen: string[] = [];
   receiver.onAny((event) => {
-    seen.push(`${event.name}:${event.id}`);
+    seen.push(`${event.name}:${event.key}`);
   });
   return { receiver, queue, seen };
 }
@@ -288,7 +288,7 @@ describe('deduplication', () => {
     const receiver = createReceiver({ endpoints: { toy: toy(), other: toy() }, queue });
     const seen: string[] = [];
     receiver.onAny((e) => {
-      seen.push(`${e.endpoint}:${e.id}`);
+      seen.push(e.id); // `<endpoint>:<key>`
     });
     await receiver.handle(delivery('same'));
     await receiver.handle({ ...delivery('same'), endpoint: 'other' });
@@ -324,7 +324,7 @@ describe('failures of the store, the queue and the budget', () => {
     const retry = await receiver.handle(delivery('retry-me'));
     expect(JSON.parse(retry.body)).toEqual({ outcome: 'accepted' });
     await inner.idle();
-    expect(seen).toEqual(['retry-me']);
+    expect(seen).toEqual(['toy:retry-me']);
   });
 
   it('answers 503 TIMEOUT when the queue hangs past the budget; a late success makes the retry a duplicate', async () => {
@@ -345,7 +345,7 @@ describe('failures of the store, the queue and the budget', () => {
       expect(JSON.parse(retry.body)).toEqual({ outcome: 'duplicate' });
     });
     await inner.idle();
-    expect(seen).toEqual(['late']);
+    expect(seen).toEqual(['toy:late']);
   });
 
   it('a late failure after the budget releases the claim so the retry is accepted', async () => {
@@ -424,14 +424,20 @@ describe('dispatch', () => {
     expect(got).toEqual([{ name: 'SERVE', known: false }]);
   });
 
-  it('gives handlers the event id, endpoint, payload, receivedAt and attempt', async () => {
+  it('gives handlers the event id (the one dead letters and replay take), key, endpoint, payload, receivedAt, attempt and delivery', async () => {
     const { receiver, queue } = setup();
     const events: unknown[] = [];
     receiver.on('toy:PING', (e) => void events.push(e));
     await receiver.handle(delivery('shape', 'PING', { value: 3 }));
     await queue.idle();
-    expect(events[0]).toMatchObject({ id: 'shape', endpoint: 'toy', name: 'PING', topic: 'TABLE_TENNIS', known: true, attempt: 1, payload: { value: 3 } });
+    expect(events[0]).toMatchObject({ id: 'toy:shape', key: 'shape', endpoint: 'toy', name: 'PING', topic: 'TABLE_TENNIS', known: true, attempt: 1, payload: { value: 3 } });
     expect((events[0] as { receivedAt: unknown }).receivedAt).toBeInstanceOf(Date);
+    expect((events[0] as { delivery: { receivedAt: unknown; headers: unknown } }).delivery).toEqual({
+      receivedAt: expect.any(Date),
+      attempt: undefined,
+      account: undefined,
+      headers: {},
+    });
   });
 
   it('retries a failing handler, reports to onError, dead-letters after the last attempt, and replays', async () => {

@@ -35,7 +35,7 @@ function setup(options: SignitOptions, queue: EventQueue & { idle?: () => Promis
   const receiver = createReceiver({ endpoints: { signit: signit(options) }, queue });
   const seen: Seen[] = [];
   receiver.onAny((event) => {
-    seen.push({ id: event.id, name: event.name, topic: event.topic, known: event.known, payload: event.payload });
+    seen.push({ id: event.key, name: event.name, topic: event.topic, known: event.known, payload: event.payload });
   });
   const send = (request: { method: string; headers: Record<string, string>; body: string | Uint8Array }): Promise<WebhookResponse> =>
     receiver.handle({ endpoint: 'signit', ...request });

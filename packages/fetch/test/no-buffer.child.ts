@@ -27,7 +27,7 @@ const ignisign = { url: process.env.IGNISIGN_API_URL ?? '', apiKey: process.env.
 const receiver = createReceiver({ endpoints: fixtures.endpoints(ignisign), queue });
 const dispatched: Array<{ endpoint: string; name: string; id: string }> = [];
 receiver.onAny((event) => {
-  dispatched.push({ endpoint: event.endpoint, name: event.name, id: event.id });
+  dispatched.push({ endpoint: event.endpoint, name: event.name, id: event.key });
 });
 const handler = createFetchHandler(receiver, { prefix: '/webhooks' });
 

@@ -151,8 +151,9 @@ export function redisDedupe(options: RedisDedupeOptions = {}): RedisDedupe {
       if (result === 0) return { status: 'duplicate' };
       return { status: 'pending' };
     },
-    async commit(key, token) {
-      await run(scripts.commit, key, [token, ttlMs]);
+    async commit(key, token, retentionMs) {
+      // The endpoint's retention (its platform's retry window) when the receiver gives one, else the store's TTL.
+      await run(scripts.commit, key, [token, Math.round(retentionMs ?? ttlMs)]);
     },
     async release(key, token) {
       await run(scripts.release, key, [token]);

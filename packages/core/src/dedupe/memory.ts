@@ -141,11 +141,11 @@ export function memoryDedupe(options: MemoryDedupeOptions = {}): MemoryDedupe {
       put(entries, key, { token, done: false, expiresAt: at + leaseMs }, at);
       return Promise.resolve({ status: 'claimed', token });
     },
-    commit(key, token) {
+    commit(key, token, retentionMs) {
       const at = now();
       const entries = namespaceOf(key);
       const entry = live(entries, key, at);
-      if (entry !== undefined && entry.token === token) put(entries, key, { token, done: true, expiresAt: at + ttlMs }, at);
+      if (entry !== undefined && entry.token === token) put(entries, key, { token, done: true, expiresAt: at + (retentionMs ?? ttlMs) }, at);
       return Promise.resolve();
     },
     release(key, token) {

@@ -17,8 +17,11 @@ export interface DedupeStore {
    * expires and the platform's retry can go through.
    */
   claim(key: string, leaseMs: number): Promise<ClaimResult>;
-  /** Mark the claimed key as done; it is then remembered for the store's TTL. No-op if `token` no longer owns it. */
-  commit(key: string, token: string): Promise<void>;
+  /**
+   * Mark the claimed key as done; it is then remembered for `ttlMs` (the endpoint's retention) or the store's TTL.
+   * No-op if `token` no longer owns it.
+   */
+  commit(key: string, token: string, ttlMs?: number): Promise<void>;
   /** Give the claim up (enqueue failed); a retry can claim it again. No-op if `token` no longer owns it. */
   release(key: string, token: string): Promise<void>;
   /** Resolve when the store is reachable; reject otherwise (readiness checks). */

@@ -1,6 +1,6 @@
 /** An accepted event as it travels through a queue: plain JSON, so a durable queue can store it. */
 export interface QueuedEvent {
-  /** Unique per endpoint and dedupe key: `<endpoint>:<key>`. */
+  /** The event's id everywhere (handlers, dead letters, `replay`): `<endpoint>:<key>`. */
   id: string;
   endpoint: string;
   name: string;
@@ -11,6 +11,13 @@ export interface QueuedEvent {
   payload: unknown;
   /** ISO 8601 time the delivery was accepted. */
   receivedAt: string;
+  /** What the pipeline knew of the delivery (absent on events queued by older versions). */
+  delivery?: {
+    receivedAt: string;
+    attempt?: number | undefined;
+    account?: string | undefined;
+    headers: Record<string, string>;
+  };
 }
 
 export interface DispatchInfo {

@@ -5,7 +5,7 @@ import { parsePayload } from '../../validation.js';
 import { adobeSignBearerAuth, type AdobeSignOAuthOptions } from './auth.js';
 import { adobeSignDedupeKey } from './dedupe.js';
 import { adobeSignTopicOf, type AdobeSignTopicEvents } from './events.js';
-import { ADOBE_SIGN_CLIENT_ID_HEADER, adobeSignClientIdCheck, adobeSignClientIds, adobeSignEchoes } from './handshake.js';
+import { adobeSignClientIdCheck, adobeSignClientIds, adobeSignEchoes } from './handshake.js';
 import { adobeSignEnvelopeSchema, adobeSignSchemaFor, type AdobeSignBasePayload, type AdobeSignEvents } from './schema.js';
 
 export {
@@ -55,6 +55,13 @@ export type {
 } from './schema.js';
 export { ADOBE_SIGN_CLIENT_ID_HEADER, ADOBE_SIGN_UI_CLIENT_ID } from './handshake.js';
 export type { AdobeSignOAuthOptions } from './auth.js';
+
+/** What an authenticated Acrobat Sign delivery established: the allowed client id it presented. */
+export interface AdobeSignFacts {
+  clientId: string;
+  /** The client id, as `event.delivery.account`. */
+  account: string;
+}
 
 /** The event types of an `adobeSign()` endpoint. */
 export type AdobeSignTypes = {
@@ -119,7 +126,7 @@ const PUBLIC_CLIENT_ID_WARNING =
  * adobeSign({ clientIds: 'CBJCHB...', oauth: { jwksUrl: 'https://auth.example.com/.well-known/jwks.json', audience: 'adobe-webhooks' } })
  * ```
  */
-export function adobeSign(options: AdobeSignOptions): Provider<AdobeSignTypes> {
+export function adobeSign(options: AdobeSignOptions): Provider<AdobeSignTypes, AdobeSignFacts> {
   if (typeof options !== 'object' || options === null) throw configError('options are required, e.g. adobeSign({ clientIds: ["..."] }).');
   const clientIds = adobeSignClientIds(options.clientIds);
   const timeoutMs = positive(options.timeoutMs, 'timeoutMs', false);
@@ -131,25 +138,20 @@ export function adobeSign(options: AdobeSignOptions): Provider<AdobeSignTypes> {
   const checkClientId = adobeSignClientIdCheck(clientIds);
   const checkBearer = options.oauth === undefined ? undefined : adobeSignBearerAuth(options.oauth, timeoutMs);
   const echo = adobeSignEchoes(clientIds, successStatus);
-  /** The allowed client id each authenticated delivery presented, for its acknowledgement. */
-  const presented = new WeakMap<DeliveryContext, string>();
-
-  return defineProvider<AdobeSignTypes>({
+  return defineProvider<AdobeSignTypes, AdobeSignFacts>({
     kind: 'adobe-sign',
     timeoutMs,
     maxBodyBytes,
     warnings: checkBearer === undefined ? [PUBLIC_CLIENT_ID_WARNING] : undefined,
     handshake: (ctx) => echo(checkClientId(ctx)),
     authenticate(ctx) {
-      presented.set(ctx, checkClientId(ctx));
-      return checkBearer?.(ctx);
+      const clientId = checkClientId(ctx);
+      const facts = { clientId, account: clientId };
+      return checkBearer === undefined ? facts : checkBearer(ctx).then(() => facts);
     },
     // With a verified bearer token the body is the platform's: its id alone identifies it.
     parse: (ctx) => parse(ctx, checkBearer === undefined),
-    acknowledge(ctx): WebhookResponse {
-      // Never throws: the event is already queued. The header was checked by `authenticate`.
-      const clientId = presented.get(ctx) ?? ctx.headers.get(ADOBE_SIGN_CLIENT_ID_HEADER)?.trim() ?? '';
-      return echo(clientId);
-    },
+    // Never throws: the event is already queued. The allowed id the delivery presented, as `authenticate` matched it.
+    acknowledge: (_ctx, _outcome, facts): WebhookResponse => echo(facts.clientId),
   });
 }

@@ -11,11 +11,18 @@ function refuse(code: 'AUTH_MISSING' | 'AUTH_INVALID', message: string): Counter
   return new CountersignError(code, message, { headers: CHALLENGE });
 }
 
+/** What an authenticated DocStudio callback established (nothing, for an endpoint that accepts unauthenticated ones). */
+export interface DocStudioFacts {
+  login?: string;
+  /** The login, as `event.delivery.account`. */
+  account?: string;
+}
+
 /**
  * HTTP Basic check of the login/password configured on the DocStudio callback. Login and password are both
  * compared in constant time, and both always, so the answer does not tell which one was wrong.
  */
-export function docstudioBasicAuth(login: string, password: string): (ctx: DeliveryContext) => void {
+export function docstudioBasicAuth(login: string, password: string): (ctx: DeliveryContext) => DocStudioFacts {
   const expectedLogin = encoder.encode(login);
   const expectedPassword = encoder.encode(password);
   return (ctx) => {
@@ -33,5 +40,6 @@ export function docstudioBasicAuth(login: string, password: string): (ctx: Deliv
     const loginOk = timingSafeEqual(encoder.encode(credentials.slice(0, colon)), expectedLogin);
     const passwordOk = timingSafeEqual(encoder.encode(credentials.slice(colon + 1)), expectedPassword);
     if (!(loginOk && passwordOk)) throw refuse('AUTH_INVALID', 'The login or password is wrong; check the callback credentials configured in DocStudio.');
+    return { login, account: login };
   };
 }

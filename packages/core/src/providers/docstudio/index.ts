@@ -2,7 +2,7 @@ import { CountersignError } from '../../errors.js';
 import { defineProvider, emptyResponse, type Provider } from '../../provider.js';
 import type { DeliveryContext, ParsedEvent } from '../../types.js';
 import { parsePayload } from '../../validation.js';
-import { docstudioBasicAuth } from './auth.js';
+import { docstudioBasicAuth, type DocStudioFacts } from './auth.js';
 import { docstudioDedupeKey } from './dedupe.js';
 import { isDocStudioStatus } from './events.js';
 import { docstudioPayloadSchema, toDocStudioDate, type DocStudioEvents, type DocStudioPayload } from './schema.js';
@@ -11,6 +11,7 @@ export { DOCSTUDIO_STATUSES } from './events.js';
 export type { DocStudioStatus } from './events.js';
 export { docstudioPayloadSchema } from './schema.js';
 export type { DocStudioPayload, DocStudioEvents } from './schema.js';
+export type { DocStudioFacts } from './auth.js';
 
 /** The event types of a `docstudio()` endpoint. */
 export type DocStudioTypes = {
@@ -75,7 +76,7 @@ function revive({ payload }: { payload: unknown }): unknown {
  * docstudio({ login: 'hooks', password: process.env.DOCSTUDIO_PASSWORD!, successCode: 200, timeoutMs: 5000 })
  * ```
  */
-export function docstudio(options: DocStudioOptions): Provider<DocStudioTypes> {
+export function docstudio(options: DocStudioOptions): Provider<DocStudioTypes, DocStudioFacts> {
   if (typeof options !== 'object' || options === null) throw configError('options are required, e.g. docstudio({ login, password, successCode }).');
   const { login, password, successCode = 200, timeoutMs = 5000, maxBodyBytes } = options;
   const unauthenticated = options.dangerouslyAcceptUnauthenticated === true;
@@ -97,8 +98,8 @@ export function docstudio(options: DocStudioOptions): Provider<DocStudioTypes> {
   if (typeof timeoutMs !== 'number' || !Number.isFinite(timeoutMs) || timeoutMs < 100 || timeoutMs > 60_000) {
     throw configError(`\`timeoutMs\` must be the callback's timeout, 100..60000 ms as DocStudio allows (got ${String(timeoutMs)}).`);
   }
-  const authenticate = login !== undefined && password !== undefined ? docstudioBasicAuth(login, password) : () => undefined;
-  return defineProvider<DocStudioTypes>({
+  const authenticate = login !== undefined && password !== undefined ? docstudioBasicAuth(login, password) : (): DocStudioFacts => ({});
+  return defineProvider<DocStudioTypes, DocStudioFacts>({
     kind: 'docstudio',
     timeoutMs: budget(timeoutMs),
     maxBodyBytes,

@@ -4,6 +4,15 @@ import type { DeliveryContext } from '../../types.js';
 import type { IgnisignAppEnv } from './events.js';
 import { verificationUnavailable, type IgnisignTokenVerifier } from './verify-token.js';
 
+/** What an authenticated Ignisign delivery established. */
+export interface IgnisignFacts {
+  appId: string;
+  /** The app, as `event.delivery.account`. */
+  account: string;
+  /** The verificationToken that vouched for the delivery. */
+  token: string;
+}
+
 /** The fields that authenticate a delivery: without them there is nothing to check. */
 const CREDENTIALS = ['verificationToken', 'appId', 'appEnv'] as const;
 /** The fields that say what the delivery is. */
@@ -25,7 +34,7 @@ export function ignisignAuthenticator(config: {
   appId: string;
   appEnv: IgnisignAppEnv;
   verifyToken: IgnisignTokenVerifier;
-}): (ctx: DeliveryContext) => Promise<void> {
+}): (ctx: DeliveryContext) => Promise<IgnisignFacts> {
   return async (ctx) => {
     const body = ctx.json();
 
@@ -58,5 +67,6 @@ export function ignisignAuthenticator(config: {
     if (!genuine) {
       throw new CountersignError('AUTH_INVALID', 'The verificationToken was refused (unknown, already used or expired).');
     }
+    return { appId: config.appId, account: config.appId, token };
   };
 }

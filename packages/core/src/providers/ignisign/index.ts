@@ -1,13 +1,14 @@
 import { CountersignError } from '../../errors.js';
 import { defineProvider, jsonResponse, type Provider } from '../../provider.js';
 import { parsePayload } from '../../validation.js';
-import { ignisignAuthenticator } from './auth.js';
+import { ignisignAuthenticator, type IgnisignFacts } from './auth.js';
 import { ignisignDedupeKey } from './dedupe.js';
 import { IGNISIGN_APP_ENVS, isIgnisignAppEnv, type IgnisignAppEnv, type IgnisignTopicEvents } from './events.js';
 import { ignisignEnvelopeSchema, ignisignEventSchemas, type IgnisignEnvelope, type IgnisignEvents } from './schema.js';
 import { checkOncePerToken, memoryTokenMemo, type TokenMemoStore } from './token-memo.js';
 import type { IgnisignTokenVerifier } from './verify-token.js';
 
+export type { IgnisignFacts } from './auth.js';
 export { ignisignApi, ignisignJwt, IGNISIGN_API_BASE_URL } from './verify-token.js';
 export type { IgnisignApiOptions, IgnisignJwtOptions, IgnisignTokenCheck, IgnisignTokenVerifier } from './verify-token.js';
 export { memoryTokenMemo, TOKEN_MEMO_TTL_MS } from './token-memo.js';
@@ -58,7 +59,7 @@ function configError(message: string): CountersignError {
  * `verifyToken` vouches for its token; events are named `TOPIC.ACTION` (`SIGNATURE_REQUEST.LAUNCHED`) and
  * grouped by topic (`ignisign:SIGNATURE_REQUEST`). Unknown topics and actions pass through untyped.
  */
-export function ignisign(options: IgnisignOptions): Provider<IgnisignTypes> {
+export function ignisign(options: IgnisignOptions): Provider<IgnisignTypes, IgnisignFacts> {
   const { appId, appEnv, verifyToken } = options;
   if (typeof appId !== 'string' || appId === '') {
     throw configError('`appId` is required: the id of the Ignisign app (appId_…), from the Ignisign console.');
@@ -76,7 +77,7 @@ export function ignisign(options: IgnisignOptions): Provider<IgnisignTypes> {
   const memo = checkOncePerToken(verifyToken, store);
   const schemas: Readonly<Record<string, (typeof ignisignEventSchemas)[keyof typeof ignisignEventSchemas]>> = ignisignEventSchemas;
 
-  return defineProvider<IgnisignTypes>({
+  return defineProvider<IgnisignTypes, IgnisignFacts>({
     kind: 'ignisign',
     timeoutMs: options.timeoutMs,
     maxBodyBytes: options.maxBodyBytes,
@@ -93,11 +94,8 @@ export function ignisign(options: IgnisignOptions): Provider<IgnisignTypes> {
       const key = await ignisignDedupeKey({ topic: payload.topic, action: payload.action, msgNature: payload.msgNature, content: body.content, error: body.error });
       return { name, topic: payload.topic, known: schema !== undefined, key, payload };
     },
-    acknowledge(ctx, outcome) {
-      // The event is queued (now or earlier): the memo stops vouching for its token, a later copy is a replay.
-      const token = ctx.json().verificationToken;
-      if (typeof token === 'string') memo.acknowledged(token, ctx.body);
-      return jsonResponse(200, outcome === 'duplicate' ? { received: true, duplicate: true } : { received: true });
-    },
+    // The event is queued (now or earlier): the memo stops vouching for its token, a later copy is a replay.
+    acknowledged: (ctx, facts) => memo.acknowledged(facts.token, ctx.body),
+    acknowledge: (_ctx, outcome) => jsonResponse(200, outcome === 'duplicate' ? { received: true, duplicate: true } : { received: true }),
   });
 }

@@ -93,10 +93,20 @@ function refuse(code: 'AUTH_MISSING' | 'AUTH_INVALID', message: string): Counter
   return new CountersignError(code, message);
 }
 
+/** What an authenticated SignIt delivery established. */
+export interface SignitFacts {
+  /** The app whose secret verified the signature. */
+  appId: string;
+  /** The app, as `event.delivery.account`. */
+  account: string;
+  /** The nonce claim to mark as used once the delivery is acknowledged (with `freshness`). */
+  nonce?: { store: DedupeStore; key: string; token: string } | undefined;
+}
+
 export interface SignitAuthenticator {
-  authenticate(ctx: DeliveryContext): Promise<void>;
+  authenticate(ctx: DeliveryContext): Promise<SignitFacts>;
   /** Mark the delivery's nonce as used once the delivery was acknowledged. */
-  acknowledged(ctx: DeliveryContext): void;
+  acknowledged(facts: SignitFacts): void;
 }
 
 /**
@@ -112,8 +122,7 @@ export function signitAuthenticator(apps: readonly SignitApp[], freshness: Signi
     secrets.set(app.appId, [...(secrets.get(app.appId) ?? []), app.appSecret]);
   }
 
-  let checkFreshness: ((ctx: DeliveryContext, appId: string) => Promise<void>) | undefined;
-  const claims = new WeakMap<DeliveryContext, { store: DedupeStore; key: string; token: string }>();
+  let checkFreshness: ((ctx: DeliveryContext, appId: string) => Promise<SignitFacts['nonce']>) | undefined;
   if (freshness !== undefined) {
     const { windowMs } = freshness;
     if (typeof windowMs !== 'number' || !(windowMs > 0) || !Number.isFinite(windowMs)) throw configError('`freshness.windowMs` must be a positive number of milliseconds.');
@@ -136,7 +145,7 @@ export function signitAuthenticator(apps: readonly SignitApp[], freshness: Signi
       if (Math.abs(now() - sent) > windowMs) {
         throw refuse('AUTH_INVALID', `The X-Signit-Date is more than ${windowMs} ms away from this server's clock: a replayed delivery, or a clock to fix.`);
       }
-      if (store === undefined) return;
+      if (store === undefined) return undefined;
       const nonce = ctx.headers.get('x-signit-nonce');
       if (nonce === undefined || nonce === '') throw refuse('AUTH_MISSING', 'The X-Signit-Nonce header is missing; this endpoint refuses replays by nonce.');
       const key = `signit#nonce:${appId}:${nonce}`;
@@ -150,7 +159,7 @@ export function signitAuthenticator(apps: readonly SignitApp[], freshness: Signi
       // `pending`: one was seen but not acknowledged (in flight or failed); let it on to the event dedupe, so a
       // platform retry of a failed delivery is not lost.
       if (claim.status === 'duplicate') throw refuse('AUTH_INVALID', 'This X-Signit-Nonce was already used: the delivery is a replay.');
-      if (claim.status === 'claimed') claims.set(ctx, { store, key, token: claim.token });
+      return claim.status === 'claimed' ? { store, key, token: claim.token } : undefined;
     };
   }
 
@@ -172,14 +181,12 @@ export function signitAuthenticator(apps: readonly SignitApp[], freshness: Signi
         valid = timingSafeEqual(expected, signature) || valid;
       }
       if (!valid) throw refuse('AUTH_INVALID', "The X-Signit-Signature does not match: the body or signed headers changed, or the app's secret differs.");
-      await checkFreshness?.(ctx, appId);
+      const nonce = await checkFreshness?.(ctx, appId);
+      return { appId, account: appId, nonce };
     },
-    acknowledged(ctx) {
-      const claim = claims.get(ctx);
-      if (claim === undefined) return;
-      claims.delete(ctx);
+    acknowledged({ nonce }) {
       // If this fails the claim just expires; until then copies reach the event dedupe, which still holds.
-      claim.store.commit(claim.key, claim.token).catch(() => undefined);
+      nonce?.store.commit(nonce.key, nonce.token).catch(() => undefined);
     },
   };
 }

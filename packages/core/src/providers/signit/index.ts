@@ -2,7 +2,7 @@ import { CountersignError, errorMessage } from '../../errors.js';
 import { defineProvider, emptyResponse, type Provider } from '../../provider.js';
 import type { DeliveryContext, ParsedEvent } from '../../types.js';
 import { parsePayload } from '../../validation.js';
-import { signitAuthenticator, type SignitApp, type SignitFreshnessOptions } from './auth.js';
+import { signitAuthenticator, type SignitApp, type SignitFacts, type SignitFreshnessOptions } from './auth.js';
 import { signitDedupeKey } from './dedupe.js';
 import { matchSignitEvent, type SignitTopicEvents } from './events.js';
 import { signitBasePayloadSchema, signitBodySchema, signitPayloadSchemas, type SignitBasePayload, type SignitEvents } from './schema.js';
@@ -17,7 +17,7 @@ export {
   signitBasePayloadSchema,
 } from './schema.js';
 export type { SignitEvents, SignitEnvelopePayload, SignitVerificationPayload, SignitSignaturePayload, SignitBasePayload } from './schema.js';
-export type { SignitApp, SignitFreshnessOptions } from './auth.js';
+export type { SignitApp, SignitFacts, SignitFreshnessOptions } from './auth.js';
 
 /** The event types of a `signit()` endpoint. */
 export type SignitTypes = {
@@ -87,18 +87,16 @@ async function parse(ctx: DeliveryContext): Promise<ParsedEvent> {
  * signit({ apps: [{ appId, appSecret: newSecret }, { appId, appSecret: oldSecret }] }) // rotation
  * ```
  */
-export function signit(options: SignitOptions): Provider<SignitTypes> {
+export function signit(options: SignitOptions): Provider<SignitTypes, SignitFacts> {
   const apps = options.apps ?? [{ appId: options.appId, appSecret: options.appSecret }];
   const auth = signitAuthenticator(apps, options.freshness);
-  return defineProvider<SignitTypes>({
+  return defineProvider<SignitTypes, SignitFacts>({
     kind: 'signit',
     timeoutMs: options.timeoutMs,
     maxBodyBytes: options.maxBodyBytes,
     authenticate: (ctx) => auth.authenticate(ctx),
     parse,
-    acknowledge(ctx) {
-      auth.acknowledged(ctx);
-      return emptyResponse(200);
-    },
+    acknowledged: (_ctx, facts) => auth.acknowledged(facts),
+    acknowledge: () => emptyResponse(200),
   });
 }
