@@ -197,9 +197,10 @@ export function createHttp(settings: HttpSettings): Http {
     return out.length > MAX_QUOTED ? `${out.slice(0, MAX_QUOTED)}…` : out;
   };
 
+  const basePath = baseUrl.pathname.replace(/\/+$/, '');
   const urlOf = (request: HttpRequest): URL => {
     const url = new URL(baseUrl.href);
-    url.pathname = `${baseUrl.pathname}${request.path}`;
+    url.pathname = `${basePath}${request.path}`;
     for (const [key, value] of Object.entries(request.query ?? {})) if (value !== undefined) url.searchParams.set(key, String(value));
     return url;
   };

@@ -121,7 +121,7 @@ export function docstudioCallbacks(options: DocStudioApiOptions): DocStudioCallb
     baseUrl: options.baseUrl,
     authenticate: () => ({ authorization: `Bearer ${token}`, mailbox }),
     secrets: [token],
-    errorInfo: (json) => ({ code: stringField(json, 'code', 'error', 'status'), message: stringField(json, 'message', 'detail', 'error_description') }),
+    errorInfo: (json) => ({ code: stringField(json, 'code', 'error'), message: stringField(json, 'message', 'detail', 'error_description') }),
     options,
   });
   const id = (value: string): string => encodeURIComponent(requireString(value, 'callbackId', 'docstudio'));
