@@ -63,7 +63,7 @@ export interface RunningReceiver {
 }
 
 /** The receiver the platforms deliver to. `adobeClientIds` defaults to the Acrobat Sign stand-in's client id. */
-export async function startReceiver(platforms: Platforms, overrides: { adobeClientIds?: string[]; docstudioSuccessCode?: number } = {}): Promise<RunningReceiver> {
+export async function startReceiver(platforms: Platforms, overrides: { adobeClientIds?: string[]; docstudioSuccessCode?: number; port?: number } = {}): Promise<RunningReceiver> {
   const queue = memoryQueue();
   const receiver = createReceiver({
     endpoints: {
@@ -85,7 +85,7 @@ export async function startReceiver(platforms: Platforms, overrides: { adobeClie
   const app = express();
   app.use('/webhooks', countersign(receiver));
   const server: Server = await new Promise((resolve) => {
-    const s = app.listen(0, '127.0.0.1', () => resolve(s));
+    const s = app.listen(overrides.port ?? 0, '127.0.0.1', () => resolve(s));
   });
   const { port } = server.address() as AddressInfo;
   return {
