@@ -159,7 +159,8 @@ function analyse(adapter: AnyAdapter, desired: Desired, remotes: readonly Remote
 
 function planFrom(analysis: Analysis, adapter: AnyAdapter, desired: Desired): { actions: PlannedAction[]; manual: Finding[] } {
   const actions: PlannedAction[] = [];
-  const manual: Finding[] = [];
+  // What the configuration alone gets wrong (e.g. a client id the receiver refuses) is shown before any change.
+  const manual: Finding[] = adapter.configFindings(desired);
   const changes: Change[] = [];
   let replace = false;
   let reactivate = false;

@@ -213,6 +213,8 @@ describe('check', () => {
     const f = one(await subs.check({ endpoints: ['adobe-sign'] }), 'client-id-not-allowed');
     expect(f.fix).toContain('ADOBE_SIGN_CLIENT_IDS');
     expect(f.fix).toContain(platforms.adobe.clientId);
+    // The plan shows it before creating anything.
+    expect((await subs.plan({ endpoints: ['adobe-sign'] })).endpoints[0]?.manual.map((m) => m.kind)).toEqual(['client-id-not-allowed']);
   });
 
   it("test-delivery-failed: DocStudio's test delivery with credentials the receiver refuses", async () => {
