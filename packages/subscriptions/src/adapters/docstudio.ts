@@ -91,7 +91,7 @@ export const docstudioAdapter: Adapter<DocStudioSubscription, DocStudioCallbacks
         ...base,
         kind: 'timeout-too-short',
         severity: 'error',
-        message: `DocStudio waits ${wait} ms but the receiver may take up to its budget within ${s.timeoutMs} ms: slow answers count as failures and are retried.`,
+        message: `DocStudio waits ${wait} ms for an answer but the receiver is configured for a ${s.timeoutMs} ms callback timeout (its budget is that minus a network margin): answers after ${wait} ms count as failures and are retried.`,
         fix: `${RECREATE[0]?.toUpperCase()}${RECREATE.slice(1)} with timeout ${s.timeoutMs}, or give the receiver docstudio({ timeoutMs: ${wait} }).`,
         repair: { action: 'replace', field: 'timeout', from: String(wait), to: String(s.timeoutMs) },
       });

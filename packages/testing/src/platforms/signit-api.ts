@@ -58,6 +58,7 @@ export interface FakeSignitApi {
   close(): Promise<void>;
 }
 
+const MAX_WEBHOOKS = 1000;
 const AUTHORIZATION = /^HmacSHA512 ([^\s:]+):([^\s:]+):([A-Za-z0-9+/]+={0,2})$/;
 
 function result(status: number, code: number, desc: string, data: unknown = null): StandInAnswer {
@@ -152,6 +153,7 @@ export async function fakeSignitApi(options: FakeSignitApiOptions = {}): Promise
     if (id === undefined && request.method === 'POST') {
       const input = validate(request.json);
       if (typeof input === 'string') return result(400, 400, input);
+      if (webhooks.size >= MAX_WEBHOOKS) return result(400, 400, `At most ${MAX_WEBHOOKS} webhooks`);
       const webhook: FakeSignitWebhook = { webhookId: `WSID_WBHK_${String(nextId++).padStart(8, '0')}`, ...input, createDatetime: now, updateDatetime: now };
       webhooks.set(webhook.webhookId, webhook);
       return result(200, 0, 'OK', { webhookId: webhook.webhookId });
