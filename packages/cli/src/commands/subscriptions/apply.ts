@@ -1,27 +1,13 @@
 import { Command } from 'commander';
-import { formatApply, formatPlan } from '@countersign/subscriptions';
-import { EXIT } from '../../exit-codes.js';
-import { confirm, explainSkipped, print, select, withSelection, type CommandContext, type SelectionOptions } from './shared.js';
+import { carryOut, select, withSelection, type CommandContext, type SelectionOptions } from './shared.js';
 
 export function applyCommand(context: CommandContext): Command {
   return withSelection(new Command('apply'))
     .description('create, change and remove subscriptions so each platform matches the receiver; shows the plan and asks first')
     .option('-y, --yes', 'apply without asking (scripts, CI); required when stdin is not a terminal')
     .action(async (options: SelectionOptions & { yes?: boolean }) => {
-      const { manager, endpoints, skipped } = select(context, options);
-      const plan = await manager.plan({ endpoints });
-      explainSkipped(plan.endpoints, skipped);
-      const readFailed = plan.endpoints.some((e) => e.status === 'failed');
-      if (options.json !== true) for (const line of formatPlan(plan)) context.io.out(line);
-      if (plan.changes === 0) {
-        if (options.json === true) print(context, options, { plan, applied: null }, []);
-        else context.io.out('Nothing to change.');
-        if (readFailed) context.exitCode = EXIT.PLATFORM;
-        return;
-      }
-      if (!(await confirm(context, `Apply ${plan.changes} change(s)?`, options.yes))) return;
-      const result = await manager.apply(plan);
-      print(context, options, { plan, applied: result }, formatApply(result));
-      if (readFailed || result.failed > 0) context.exitCode = EXIT.PLATFORM;
+      const selected = select(context, options);
+      const plan = await selected.manager.plan({ endpoints: selected.endpoints });
+      await carryOut(context, options, selected, plan, { question: 'Apply %d change(s)?', nothing: 'Nothing to change.' });
     });
 }

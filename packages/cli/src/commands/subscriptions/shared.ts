@@ -1,5 +1,5 @@
 import { Option, type Command } from 'commander';
-import { isSubscriptionError, subscriptions, type SubscriptionManager } from '@countersign/subscriptions';
+import { formatApply, formatPlan, isSubscriptionError, subscriptions, type Plan, type SubscriptionManager } from '@countersign/subscriptions';
 import { setupFromEnv } from '../../env.js';
 import { CliError, EXIT, type ExitCode } from '../../exit-codes.js';
 import type { CliIo } from '../../io.js';
@@ -77,4 +77,21 @@ export async function confirm(context: CommandContext, question: string, yes: bo
   context.io.err('Cancelled: nothing was changed.');
   context.exitCode = EXIT.CANCELLED;
   return false;
+}
+
+/** Show a plan, ask, carry it out: what `apply` and `remove` share. */
+export async function carryOut(context: CommandContext, options: SelectionOptions & { yes?: boolean }, selected: Selected, plan: Plan, words: { question: string; nothing: string }): Promise<void> {
+  explainSkipped(plan.endpoints, selected.skipped);
+  const readFailed = plan.endpoints.some((e) => e.status === 'failed');
+  if (readFailed) context.exitCode = EXIT.PLATFORM;
+  if (options.json !== true) for (const line of formatPlan(plan)) context.io.out(line);
+  if (plan.changes === 0) {
+    if (options.json === true) print(context, options, { plan, applied: null }, []);
+    else context.io.out(words.nothing);
+    return;
+  }
+  if (!(await confirm(context, words.question.replace('%d', String(plan.changes)), options.yes))) return;
+  const result = await selected.manager.apply(plan);
+  print(context, options, { plan, applied: result }, formatApply(result));
+  if (result.failed > 0) context.exitCode = EXIT.PLATFORM;
 }
