@@ -3,3 +3,8 @@ export * from './ignisign.js';
 export * from './signit.js';
 export * from './docstudio.js';
 export * from './simulator.js';
+export * from './platforms/docstudio-api.js';
+export * from './platforms/signit-api.js';
+export * from './platforms/adobe-sign-api.js';
+export * from './platforms/ignisign-api.js';
+export type { FiredDelivery, StandInCall } from './platforms/stand-in.js';
