@@ -5,7 +5,7 @@ import { CountersignError, errorMessage, isCountersignError } from './errors.js'
 import type { AnyEvent, Endpoints, EventFor, EventName, Handler } from './events.js';
 import { readHeaders } from './headers.js';
 import { silentLogger, type Logger } from './logger.js';
-import { errorResponse, type Provider } from './provider.js';
+import { errorResponse, warnUnknownEvent, type Provider } from './provider.js';
 import { memoryQueue } from './queue/memory.js';
 import type { DeadLetter, DispatchInfo, EventQueue, QueuedEvent } from './queue/types.js';
 import type { DeliveryContext, PeerCertificate, WebhookRequest, WebhookResponse } from './types.js';
@@ -354,6 +354,7 @@ export function createReceiver<const E extends Endpoints>(options: ReceiverOptio
         if (colon === -1 || !byName.has(n.slice(0, colon))) {
           throw new CountersignError('CONFIG_INVALID', `on("${n}"): the name must start with a configured endpoint, e.g. "${[...byName.keys()][0]}:*".`);
         }
+        warnUnknownEvent(n, byName.get(n.slice(0, colon)) as Provider, logger);
         const list = handlers.get(n) ?? [];
         list.push(handler as Handler<never>);
         handlers.set(n, list);

@@ -4,7 +4,7 @@ import type { DeliveryContext, ParsedEvent, WebhookResponse } from '../../types.
 import { parsePayload } from '../../validation.js';
 import { adobeSignBearerAuth, type AdobeSignOAuthOptions } from './auth.js';
 import { adobeSignDedupeKey } from './dedupe.js';
-import { adobeSignTopicOf, type AdobeSignTopicEvents } from './events.js';
+import { ADOBE_SIGN_EVENTS, ADOBE_SIGN_TOPICS, adobeSignTopicOf, type AdobeSignTopicEvents } from './events.js';
 import { ADOBE_SIGN_CLIENT_ID_HEADER, adobeSignClientIdCheck, adobeSignClientIds, adobeSignEchoes } from './handshake.js';
 import { adobeSignEnvelopeSchema, adobeSignSchemaFor, type AdobeSignBasePayload, type AdobeSignEvents } from './schema.js';
 
@@ -91,6 +91,9 @@ function positive(value: number | undefined, name: string, integer: boolean): nu
   return value;
 }
 
+/** The event and topic names `on('<endpoint>:…')` knows. */
+const KNOWN_NAMES: readonly string[] = [...ADOBE_SIGN_EVENTS, ...ADOBE_SIGN_TOPICS];
+
 function parse(ctx: DeliveryContext): ParsedEvent {
   const body = ctx.json();
   const event = body['event'];
@@ -134,6 +137,7 @@ export function adobeSign(options: AdobeSignOptions): Provider<AdobeSignTypes> {
 
   return defineProvider<AdobeSignTypes>({
     kind: 'adobe-sign',
+    events: KNOWN_NAMES,
     timeoutMs,
     maxBodyBytes,
     handshake: (ctx) => echo(checkClientId(ctx)),
