@@ -97,7 +97,7 @@ const children = new Set<Child>();
 
 /**
  * Start `processes/<script>.ts` in a new Node process. Node runs it directly with tsx's loader (the same as
- * `npx tsx --conditions=source <file>`, without the wrapper process), so `kill -9` hits the process that runs it.
+ * `npx -y tsx --conditions=source <file>`, without the wrapper process), so `kill -9` hits the process that runs it.
  */
 export function start(script: 'receiver' | 'worker', env: Record<string, string>, name: string = script): Child {
   const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', `${PROCESSES}${script}.ts`], {
