@@ -9,15 +9,15 @@ import { markdownFiles, ROOT } from './markdown.js';
 
 const REPOSITORY = 'https://github.com/countersign/countersign';
 
-/** The Markdown without fenced blocks and inline code, where `[x](y)` is not a link. */
-function prose(doc: string): string {
+/** The Markdown without fenced blocks and (unless kept) inline code, where `[x](y)` is not a link. */
+function prose(doc: string, keepInlineCode = false): string {
   let fence: string | undefined;
   const kept: string[] = [];
   for (const line of readFileSync(join(ROOT, doc), 'utf8').split('\n')) {
     const marker = /^ {0,3}(`{3,}|~{3,})/.exec(line)?.[1];
     if (fence === undefined && marker !== undefined) fence = marker;
     else if (fence !== undefined && marker !== undefined && marker[0] === fence[0] && marker.length >= fence.length && line.trim() === marker) fence = undefined;
-    else if (fence === undefined) kept.push(line.replace(/`[^`]*`/g, ''));
+    else if (fence === undefined) kept.push(keepInlineCode ? line : line.replace(/`[^`]*`/g, ''));
   }
   return kept.join('\n');
 }
@@ -29,7 +29,7 @@ function links(doc: string): string[] {
 /** GitHub's anchor of a heading: lower case, punctuation dropped, spaces to dashes. */
 function anchors(doc: string): Set<string> {
   const found = new Set<string>();
-  for (const m of prose(doc).matchAll(/^#{1,6} (.+)$/gm)) {
+  for (const m of prose(doc, true).matchAll(/^#{1,6} (.+)$/gm)) {
     found.add((m[1] as string).trim().toLowerCase().replace(/[^\p{L}\p{N} _-]/gu, '').replace(/ /g, '-'));
   }
   return found;
