@@ -4,7 +4,7 @@
  * and the sum of the steps is the pipeline's own glue (AbortController, time-budget timer, promise hops,
  * event object, dispatch).
  *
- *   cd bench && npx tsx --conditions=source core-steps.ts [--iterations=20000] [--rounds=5]
+ *   cd bench && npx -y tsx --conditions=source core-steps.ts [--iterations=20000] [--rounds=5]
  *
  * Single-threaded and CPU-bound: run it on a quiet machine; the best round of each step is reported.
  */

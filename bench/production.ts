@@ -1,6 +1,6 @@
 /**
  * Acknowledgement latency and throughput of a receiver on Redis + BullMQ against the in-memory defaults, in the
- * same run: `pnpm build && cd bench && npx tsx production.ts` (the children load the built packages; `BENCH_SOURCE=1`
+ * same run: `npx -y pnpm@10.34.8 build && cd bench && npx -y tsx production.ts` (the children load the built packages; `BENCH_SOURCE=1`
  * loads their TypeScript sources instead).
  *
  * For each setup a receiver runs alone in a child process (node:http with `@countersign/node`'s listener, an

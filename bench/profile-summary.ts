@@ -3,7 +3,7 @@
  * where the server's time goes, by area (countersign core, adapter, zod, Node internals, GC, idle) and by
  * function (self and inclusive time).
  *
- *   npx tsx profile-summary.ts profiles/CPU.*.cpuprofile [--top=25] [--focus=packages/core]
+ *   npx -y tsx profile-summary.ts profiles/CPU.*.cpuprofile [--top=25] [--focus=packages/core]
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -106,7 +106,7 @@ const topArg = args.find((a) => a.startsWith('--top='));
 const focusArg = args.find((a) => a.startsWith('--focus='));
 const files = args.filter((a) => !a.startsWith('--'));
 if (files.length === 0) {
-  console.error('usage: npx tsx profile-summary.ts <file.cpuprofile>... [--top=25] [--focus=packages/core]');
+  console.error('usage: npx -y tsx profile-summary.ts <file.cpuprofile>... [--top=25] [--focus=packages/core]');
   process.exit(2);
 }
 for (const file of files) summarise(file, Number(topArg?.slice(6) ?? 25), focusArg?.slice(8));

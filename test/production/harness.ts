@@ -97,7 +97,7 @@ const children = new Set<Child>();
 
 /**
  * Start `processes/<script>.ts` in a new Node process. Node runs it directly with tsx's loader (the same as
- * `npx tsx --conditions=source <file>`, without the wrapper process), so `kill -9` hits the process that runs it.
+ * `npx -y tsx --conditions=source <file>`, without the wrapper process), so `kill -9` hits the process that runs it.
  */
 export function start(script: 'receiver' | 'worker', env: Record<string, string>, name: string = script): Child {
   const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', `${PROCESSES}${script}.ts`], {
@@ -209,12 +209,24 @@ export function tally(lines: Line[]): Map<string, number> {
 export class RedisOutage {
   #server: Server | undefined;
   #sockets = new Set<Socket>();
+  readonly #upstream: URL;
   port = 0;
 
-  constructor(private readonly target: { host: string; port: number }) {}
+  /** `upstream`: the Redis URL the proxy forwards to; its database, credentials and options carry over to `url`. */
+  constructor(upstream: string) {
+    this.#upstream = new URL(upstream);
+  }
 
+  get target(): { host: string; port: number } {
+    return { host: this.#upstream.hostname || '127.0.0.1', port: Number(this.#upstream.port || 6379) };
+  }
+
+  /** The upstream URL with the proxy's address: same scheme, credentials, database (`/14`) and query. */
   get url(): string {
-    return `redis://127.0.0.1:${this.port}`;
+    const url = new URL(this.#upstream.href);
+    url.hostname = '127.0.0.1';
+    url.port = String(this.port);
+    return url.href;
   }
 
   async up(): Promise<void> {

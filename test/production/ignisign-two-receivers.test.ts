@@ -16,7 +16,6 @@ describe.runIf(redisUp)('Ignisign behind a load balancer: two receivers on one R
   const bullPrefix = `${run}-bull`;
   const dedupePrefix = `${run}-dedupe:`;
   const memoPrefix = `${run}-memo:`;
-  const target = new URL(REDIS_URL);
   const closers: Array<() => Promise<unknown>> = [];
 
   afterAll(async () => {
@@ -32,7 +31,7 @@ describe.runIf(redisUp)('Ignisign behind a load balancer: two receivers on one R
   async function instances(queueName: string, memo: () => (TokenMemoStore & { close(): Promise<void> }) | undefined) {
     const api: FakeIgnisignApi = await fakeIgnisignApi();
     closers.push(() => api.close());
-    const outage = new RedisOutage({ host: target.hostname, port: Number(target.port || 6379) });
+    const outage = new RedisOutage(REDIS_URL);
     await outage.up();
     const queueA = bullmqQueue({ connection: outage.url, queueName, prefix: bullPrefix, commandTimeoutMs: 500 });
     await queueA.ping();

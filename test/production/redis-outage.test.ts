@@ -13,9 +13,9 @@ describe.runIf(redisUp)('Redis unreachable', () => {
   const bullPrefix = `${run}-bull`;
   const dedupePrefix = `${run}-dedupe:`;
   const queueName = 'outage';
-  const target = new URL(REDIS_URL);
-  // The processes reach Redis through this proxy; cutting it makes Redis unreachable for them only.
-  const outage = new RedisOutage({ host: target.hostname, port: Number(target.port || 6379) });
+  // The processes reach Redis through this proxy (same database and credentials); cutting it makes Redis
+  // unreachable for them only.
+  const outage = new RedisOutage(REDIS_URL);
   const observer = bullmqQueue({ connection: REDIS_URL, queueName, prefix: bullPrefix });
   const budgetMs = 3000;
 

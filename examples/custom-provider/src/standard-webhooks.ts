@@ -43,7 +43,11 @@ export interface StandardWebhooksOptions<Name extends string> {
 const encoder = new TextEncoder();
 
 /** The HMAC key inside a `whsec_...` secret (the prefix is optional). */
-function decodeSecret(secret: string): Uint8Array {
+function decodeSecret(secret: unknown): Uint8Array {
+  if (typeof secret !== 'string') {
+    // Typically `process.env.SOME_SECRET!` where the variable is not set.
+    throw new CountersignError('CONFIG_INVALID', `standardWebhooks: every secret must be a string (got ${String(secret)}); is an environment variable unset?`);
+  }
   const key = fromBase64(secret.startsWith('whsec_') ? secret.slice('whsec_'.length) : secret);
   if (key === undefined || key.byteLength === 0) {
     throw new CountersignError('CONFIG_INVALID', 'standardWebhooks: every secret must be "whsec_" followed by base64.');
@@ -111,10 +115,13 @@ export function standardWebhooks<Events extends Record<string, unknown> = Record
   if (secrets.length === 0) throw new CountersignError('CONFIG_INVALID', 'standardWebhooks: give at least one secret.');
   const keys = secrets.map(decodeSecret);
   const known = new Set<string>(options.types ?? []);
+  const topics = new Set([...known].filter((name) => name.includes('.')).map((name) => name.slice(0, name.indexOf('.'))));
   const verifyOptions = { toleranceSeconds: options.toleranceSeconds ?? 300, now: options.now ?? Date.now };
 
   return defineProvider<StandardWebhooksTypes<Events>>({
     kind: 'standard-webhooks',
+    // With `types`, on() warns about a name that is none of them nor their topics (a typo, in JavaScript).
+    events: options.types === undefined ? undefined : [...known, ...topics],
     timeoutMs: options.timeoutMs,
     maxBodyBytes: options.maxBodyBytes,
     authenticate: (ctx) => verifyStandardWebhook(keys, ctx.headers, ctx.body, verifyOptions),

@@ -159,6 +159,27 @@ describe('standard webhooks: a receiver endpoint', () => {
   it('refuses a secret that is not base64', () => {
     expect(() => standardWebhooks({ secret: 'whsec_%%%' })).toThrow(expect.objectContaining({ code: 'CONFIG_INVALID' }));
   });
+
+  it('refuses a secret that is not a string (an unset environment variable) with a coded error, not a TypeError', () => {
+    const unset = process.env.COUNTERSIGN_TEST_SURELY_UNSET_SECRET;
+    expect(() => standardWebhooks({ secret: [SECRET, unset!] })).toThrow(
+      expect.objectContaining({ code: 'CONFIG_INVALID', message: expect.stringContaining('is an environment variable unset?') }),
+    );
+  });
+
+  it('lists its types and their topics, so on() warns about a misspelt name', () => {
+    expect(standardWebhooks({ secret: SECRET, types: ['invoice.paid', 'invoice.voided', 'ping'] }).events).toEqual(['invoice.paid', 'invoice.voided', 'ping', 'invoice']);
+    expect(standardWebhooks({ secret: SECRET }).events).toBeUndefined();
+    const warnings: string[] = [];
+    const ignore = (): void => undefined;
+    const receiver = createReceiver({
+      endpoints: { billing: standardWebhooks<Events>({ secret: SECRET, types: ['invoice.paid', 'invoice.voided'] }) },
+      logger: { debug: ignore, info: ignore, error: ignore, warn: (_obj, msg) => warnings.push(msg ?? '') },
+    });
+    receiver.on('billing:invoice', () => undefined);
+    receiver.on('billing:invoice.payed' as never, () => undefined);
+    expect(warnings).toEqual([expect.stringContaining('Did you mean "billing:invoice.paid"?')]);
+  });
 });
 
 describe('docs/custom-providers.md', () => {

@@ -1,14 +1,20 @@
 /**
- * The demo: starts the reference server (src/server.ts) on the in-memory defaults, with a local stand-in for
- * Ignisign's verification API, sends it realistic deliveries from every platform (handshake, events, duplicates,
- * forgeries, malformed bodies) and shows what was accepted, refused and dispatched.
+ * The demo: starts the reference server (src/server.ts) with a local stand-in for Ignisign's verification API,
+ * sends it realistic deliveries from every platform (handshake, events, duplicates, forgeries, malformed bodies)
+ * and shows what was accepted, refused and dispatched.
  *
- *   npx pnpm@10.34.8 demo
+ *   npx -y pnpm@10.34.8 demo                                     in-memory mode: one process, nothing to install
+ *   REDIS_URL=redis://127.0.0.1:6379 npx -y pnpm@10.34.8 demo    production mode: Redis dedupe + BullMQ, the server
+ *                                                                only receives and examples/worker runs the handlers
  *
+ * In production mode the demo uses a queue and a key prefix of its own (`countersign-demo-<pid>-<random>`) and
+ * deletes every key it wrote when it ends, also after a failure or Ctrl-C.
  * Exits non-zero if any answer or dispatch differs from what the delivery is meant to show.
  */
+import { randomBytes } from 'node:crypto';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { closeRedisClient, createRedisClient } from '@countersign/redis';
 import {
   adobeSignDelivery,
   adobeSignHandshake,
@@ -139,14 +145,24 @@ async function buildSteps(ignisignApi: { addToken(token: string): void }): Promi
   ];
 }
 
-function startServer(env: Record<string, string>): Promise<{ url: string; lines: string[]; stop(): Promise<void> }> {
-  const server = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', fileURLToPath(new URL('./server.ts', import.meta.url))], {
+interface Child {
+  name: string;
+  /** What the process printed on stdout, line by line (one JSON line per handled event). */
+  lines: string[];
+  stderr(): string;
+  stop(): Promise<void>;
+}
+
+/** Start `script` (next to this file or in examples/worker) and resolve once its stderr matches `ready`. */
+function startProcess(name: string, script: URL, env: Record<string, string>, ready: RegExp): Promise<{ child: Child; match: RegExpExecArray }> {
+  const proc = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', fileURLToPath(script)], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const lines: string[] = [];
   let stdoutBuffer = '';
-  server.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+  let stderr = '';
+  proc.stdout.setEncoding('utf8').on('data', (chunk: string) => {
     stdoutBuffer += chunk;
     let nl;
     while ((nl = stdoutBuffer.indexOf('\n')) !== -1) {
@@ -156,29 +172,85 @@ function startServer(env: Record<string, string>): Promise<{ url: string; lines:
   });
   const stop = (): Promise<void> =>
     new Promise((resolve) => {
-      if (server.exitCode !== null) return resolve();
-      server.once('exit', () => resolve());
-      server.kill('SIGTERM');
+      if (proc.exitCode !== null || proc.signalCode !== null) return resolve();
+      proc.once('exit', () => resolve());
+      proc.kill('SIGTERM');
     });
+  const child: Child = { name, lines, stderr: () => stderr, stop };
   return new Promise((resolve, reject) => {
-    let stderr = '';
     const timer = setTimeout(() => {
       void stop();
-      reject(new Error(`the example server did not start within 20 s:\n${stderr}`));
-    }, 20_000);
-    server.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+      reject(new Error(`${name} did not start within 30 s:\n${stderr}`));
+    }, 30_000);
+    proc.stderr.setEncoding('utf8').on('data', (chunk: string) => {
       stderr += chunk;
-      const match = /"port":(\d+)/.exec(stderr);
+      const match = ready.exec(stderr);
       if (match) {
         clearTimeout(timer);
-        resolve({ url: `http://127.0.0.1:${match[1]}`, lines, stop });
+        resolve({ child, match });
       }
     });
-    server.once('exit', (code) => {
+    proc.once('exit', (code) => {
       clearTimeout(timer);
-      reject(new Error(`the example server exited (${code}):\n${stderr}`));
+      reject(new Error(`${name} exited (${code}):\n${stderr}`));
     });
   });
+}
+
+/** The URL without its password, for printing. */
+function displayUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return '(unparsable REDIS_URL)';
+  }
+}
+
+/**
+ * Production mode's Redis side: a queue and a key prefix no other run uses, and the deletion of every key under
+ * them. The demo's processes write `bull:<name>:*` (BullMQ) and `<name>:dedupe:*` (redisDedupe).
+ */
+class DemoRedis {
+  readonly name = `countersign-demo-${process.pid}-${randomBytes(4).toString('hex')}`;
+  readonly #client;
+  constructor(readonly url: string) {
+    this.#client = createRedisClient(url);
+    this.#client.on('error', () => undefined); // reported by the commands that fail
+  }
+  get patterns(): string[] {
+    return [`bull:${this.name}:*`, `${this.name}:*`];
+  }
+  /** Resolve once Redis answers (the URL's database and credentials included), or reject with why not. */
+  async check(): Promise<void> {
+    if (this.#client.status !== 'ready') {
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no answer within 5 s (connection ${this.#client.status})`)), 5000);
+        this.#client.once('ready', () => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    }
+    await this.#client.ping();
+  }
+  /** Delete every key the demo's processes wrote; resolve with how many. */
+  async removeKeys(): Promise<number> {
+    let removed = 0;
+    for (const pattern of this.patterns) {
+      let cursor = '0';
+      do {
+        const [next, keys] = await this.#client.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
+        if (keys.length > 0) removed += await this.#client.del(...keys);
+        cursor = next;
+      } while (cursor !== '0');
+    }
+    return removed;
+  }
+  close(): Promise<void> {
+    return closeRedisClient(this.#client);
+  }
 }
 
 function outcomeOf(status: number, expect: Expect): boolean {
@@ -187,8 +259,21 @@ function outcomeOf(status: number, expect: Expect): boolean {
 }
 
 async function main(): Promise<void> {
+  const redisUrl = process.env.REDIS_URL || undefined;
+  const redis = redisUrl === undefined ? undefined : new DemoRedis(redisUrl);
+  if (redis !== undefined) {
+    try {
+      await redis.check();
+    } catch (error) {
+      await redis.close();
+      console.error(red(`REDIS_URL is set, but Redis does not answer at ${displayUrl(redis.url)}: ${error instanceof Error ? error.message : String(error)}`));
+      console.error('Start Redis, fix REDIS_URL, or unset it to run the demo in memory.');
+      process.exit(1);
+    }
+  }
+
   const ignisign = await fakeIgnisignApi({ apiKey: 'demo-ignisign-api-key' });
-  const server = await startServer({
+  const env: Record<string, string> = {
     PORT: '0',
     LOG_LEVEL: 'info',
     ADOBE_SIGN_CLIENT_IDS: `${ADOBE_CLIENT_ID},UB7E5BXCXY`,
@@ -200,13 +285,54 @@ async function main(): Promise<void> {
     DOCSTUDIO_LOGIN: DOCSTUDIO.login,
     DOCSTUDIO_PASSWORD: DOCSTUDIO.password,
     DOCSTUDIO_SUCCESS_CODE: String(DOCSTUDIO.successCode),
+    ...(redis === undefined ? {} : { REDIS_URL: redis.url, COUNTERSIGN_QUEUE: redis.name, COUNTERSIGN_PREFIX: redis.name }),
+  };
+
+  const children: Child[] = [];
+  let cleaned: Promise<void> | undefined;
+  /** Stop the processes, the Ignisign stand-in and, in production mode, delete the demo's keys. Runs once. */
+  const cleanup = (): Promise<void> =>
+    (cleaned ??= (async () => {
+      await Promise.all(children.map((child) => child.stop()));
+      await ignisign.close();
+      if (redis !== undefined) {
+        try {
+          const removed = await redis.removeKeys();
+          console.log(dim(`Removed the ${removed} Redis keys the demo wrote (${redis.patterns.join(', ')}).`));
+        } catch (error) {
+          console.error(red(`Could not remove the demo's Redis keys (${redis.patterns.join(', ')}): ${String(error)}`));
+        }
+        await redis.close();
+      }
+    })());
+  process.once('SIGINT', () => {
+    void cleanup().then(() => process.exit(130));
   });
+
   let failures = 0;
   try {
-    console.log(`countersign demo: example receiver at ${server.url}/webhooks/<endpoint>, Ignisign API stand-in at ${ignisign.url}\n`);
+    const { child: server, match } = await startProcess('the example server', new URL('./server.ts', import.meta.url), env, /"port":(\d+)/);
+    children.push(server);
+    const url = `http://127.0.0.1:${match[1]}`;
+    // In production mode the server only receives; the worker runs the handlers and prints the events.
+    let handler = server;
+    if (redis !== undefined) {
+      const { child: worker } = await startProcess('the example worker', new URL('../../worker/src/worker.ts', import.meta.url), env, /worker started/);
+      children.push(worker);
+      handler = worker;
+      console.log(
+        `countersign demo, production mode: Redis dedupe + BullMQ at ${displayUrl(redis.url)} (queue ${redis.name}).\n` +
+          `The example receiver at ${url}/webhooks/<endpoint> only receives; a separate worker process runs the handlers. Ignisign API stand-in at ${ignisign.url}\n`,
+      );
+    } else {
+      console.log(
+        `countersign demo, in-memory mode: example receiver at ${url}/webhooks/<endpoint>, handlers in the same process. Ignisign API stand-in at ${ignisign.url}\n`,
+      );
+    }
+
     const steps = await buildSteps(ignisign);
     for (const step of steps) {
-      const res = await sendDelivery(`${server.url}/webhooks/${step.endpoint}`, step.delivery);
+      const res = await sendDelivery(`${url}/webhooks/${step.endpoint}`, step.delivery);
       const ok = outcomeOf(res.status, step.expect);
       if (!ok) failures++;
       let detail = '';
@@ -224,15 +350,19 @@ async function main(): Promise<void> {
     }
 
     const expected = steps.filter((s) => s.dispatches !== undefined).map((s) => s.dispatches as string);
-    const deadline = Date.now() + 5000;
-    while (server.lines.length < expected.length && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    const deadline = Date.now() + (redis === undefined ? 5000 : 15_000);
+    while (handler.lines.length < expected.length && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
     await new Promise((r) => setTimeout(r, 200)); // would reveal a second dispatch of a duplicate
 
-    console.log(`\nDispatched to handlers (one JSON line per event on the server's stdout):`);
+    console.log(`\nDispatched to handlers (one JSON line per event on the ${redis === undefined ? "server's" : "worker's"} stdout):`);
     const names: string[] = [];
-    for (const line of server.lines) {
+    for (const line of handler.lines) {
       console.log(`  ${line}`);
       names.push((JSON.parse(line) as { name: string }).name);
+    }
+    if (redis !== undefined && server.lines.length > 0) {
+      failures++;
+      console.log(red(`\nthe receiver dispatched events itself in production mode:\n  ${server.lines.join('\n  ')}`));
     }
     const sorted = (a: string[]): string => [...a].sort().join(',');
     if (sorted(names) !== sorted(expected)) {
@@ -243,12 +373,18 @@ async function main(): Promise<void> {
     console.log(
       `\n${steps.length} deliveries: ${count('handshake')} handshake, ${count('accepted')} accepted, ${count('duplicate')} duplicates acknowledged and not dispatched again, ${count('refused')} refused; ${names.length} events dispatched; ${ignisign.calls.length} Ignisign token checks.`,
     );
+    if (failures > 0) {
+      for (const child of children) console.log(dim(`\n${child.name} logged (stderr):\n${child.stderr().trimEnd()}`));
+    }
     console.log(
-      dim('In-memory mode: a crash loses acknowledged events that were not handled yet. Set REDIS_URL for Redis + BullMQ (docs/production.md).'),
+      dim(
+        redis === undefined
+          ? 'In-memory mode: a crash loses acknowledged events that were not handled yet. Set REDIS_URL for Redis + BullMQ (docs/production.md).'
+          : 'Production mode: each event was stored in Redis before its acknowledgement and handled by the worker; receivers and workers scale separately (docs/production.md).',
+      ),
     );
   } finally {
-    await server.stop();
-    await ignisign.close();
+    await cleanup();
   }
   if (failures > 0) {
     console.log(red(`\n${failures} unexpected result(s)`));

@@ -2,7 +2,7 @@
  * The queue worker of production mode: receivers started with REDIS_URL only accept and enqueue; this process
  * runs the handlers from BullMQ and prints the same one-JSON-line-per-event stdout as the in-memory examples.
  *
- *   REDIS_URL=redis://127.0.0.1:6379 ADOBE_SIGN_CLIENT_IDS=... npx pnpm@10.34.8 --filter @countersign/example-worker start
+ *   REDIS_URL=redis://127.0.0.1:6379 ADOBE_SIGN_CLIENT_IDS=... npx -y pnpm@10.34.8 --filter @countersign/example-worker start
  *
  * It needs the same endpoint variables as the receivers (the providers revive payloads for the handlers).
  */

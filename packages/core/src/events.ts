@@ -71,6 +71,19 @@ export type EventFor<E extends Endpoints, Name extends string> = Name extends `$
     : never
   : never;
 
+/**
+ * The event a handler registered under `Name` receives, for a receiver: type a handler written outside `on()`.
+ *
+ * ```ts
+ * type Completed = EventOf<typeof receiver, 'adobe-sign:AGREEMENT_WORKFLOW_COMPLETED'>;
+ * async function archive(event: Completed): Promise<void> {
+ *   event.payload.agreement.id; // string
+ * }
+ * receiver.on('adobe-sign:AGREEMENT_WORKFLOW_COMPLETED', archive);
+ * ```
+ */
+export type EventOf<R extends { readonly endpoints: Endpoints }, Name extends EventName<R['endpoints']>> = EventFor<R['endpoints'], Name>;
+
 /** Any event of any endpoint, as `onAny` receives it. Narrow with `endpoint`, `known` and `name`. */
 export type AnyEvent<E extends Endpoints> = { [K in keyof E & string]: AllOf<E, K> }[keyof E & string];
 

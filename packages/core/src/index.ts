@@ -10,7 +10,7 @@ export { CountersignError, ErrorCodes, isCountersignError } from './errors.js';
 export type { ErrorCode, CountersignErrorOptions } from './errors.js';
 export { silentLogger, jsonLogger } from './logger.js';
 export type { Logger } from './logger.js';
-export type { Endpoints, EventName, EventFor, AnyEvent, KnownEvent, UnknownEvent, Handler } from './events.js';
+export type { Endpoints, EventName, EventFor, EventOf, AnyEvent, KnownEvent, UnknownEvent, Handler } from './events.js';
 export { memoryDedupe } from './dedupe/memory.js';
 export type { MemoryDedupe, MemoryDedupeOptions, MemoryDedupeStats } from './dedupe/memory.js';
 export type { DedupeStore, ClaimResult } from './dedupe/types.js';

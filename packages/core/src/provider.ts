@@ -1,4 +1,5 @@
 import type { CountersignError } from './errors.js';
+import type { Logger } from './logger.js';
 import type { DeliveryContext, ParseResult, WebhookResponse } from './types.js';
 
 /** How the pipeline ended for a delivery that passed authentication and validation. */
@@ -70,6 +71,12 @@ export interface Provider<T extends ProviderTypes = ProviderTypes, F = unknown> 
    * (e.g. dates back to `Date`). Defaults to the identity.
    */
   revive?(event: { name: string; known: boolean; payload: unknown }): unknown;
+  /**
+   * The event and topic names this provider knows: what may follow `<endpoint>:` in `receiver.on()`, besides `*`.
+   * Optional. When given, `on()` warns through the receiver's logger about a name that is not in the list (a
+   * misspelling the types cannot catch in JavaScript), naming the closest known ones.
+   */
+  readonly events?: readonly string[] | undefined;
   /** Phantom field carrying the event types; never set at run time. */
   readonly types?: T;
 }
@@ -99,4 +106,86 @@ export function emptyResponse(status: number, headers: Record<string, string> = 
 /** The answer for a refusal: the error's status and headers, body `{"error":{"code","message"[,"details"]}}`. */
 export function errorResponse(error: CountersignError): WebhookResponse {
   return jsonResponse(error.status, { error: error.toJSON() }, error.headers);
+}
+
+/** The words of an event name, lower-cased: `AGREEMENT_WORKFLOW_COMPLETED`, `envelopeCompleted`, `SIGNATURE.FAILED`. */
+function wordsOf(name: string): string[] {
+  return name
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .filter((word) => word !== '');
+}
+
+/** Levenshtein distance between two strings. */
+function letterDistance(a: string, b: string): number {
+  let row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const next = [i];
+    for (let j = 1; j <= b.length; j++) {
+      next[j] = Math.min((row[j] as number) + 1, (next[j - 1] as number) + 1, (row[j - 1] as number) + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    row = next;
+  }
+  return row[b.length] as number;
+}
+
+/** A word the known name has and the typed one lacks (left out). */
+const WORD_INSERT = 3;
+/** A word the typed name has and the known one lacks: costlier, a suggestion should not drop what was asked for. */
+const WORD_DELETE = 5;
+
+/**
+ * How far `typed` is from `known`: 0 when they differ only in case and separators, otherwise an edit distance
+ * over their words, where a misspelt word costs its letter distance, a left-out word 3 and an extra word 5.
+ * Word-wise, `AGREEMENT_COMPLETE` is 4 from `AGREEMENT_WORKFLOW_COMPLETED`, 5 from `AGREEMENT_DELETED` and from
+ * the topic `AGREEMENT` (letter-wise, `AGREEMENT_DELETED` would be the closest).
+ */
+function nameDistance(typed: string, known: string): number {
+  const a = wordsOf(typed);
+  const b = wordsOf(known);
+  if (a.join('') === b.join('')) return 0;
+  let row = Array.from({ length: b.length + 1 }, (_, j) => j * WORD_INSERT);
+  for (let i = 1; i <= a.length; i++) {
+    const next = [i * WORD_DELETE];
+    for (let j = 1; j <= b.length; j++) {
+      const replace = Math.min(letterDistance(a[i - 1] as string, b[j - 1] as string), WORD_INSERT + WORD_DELETE);
+      next[j] = Math.min((row[j] as number) + WORD_DELETE, (next[j - 1] as number) + WORD_INSERT, (row[j - 1] as number) + replace);
+    }
+    row = next;
+  }
+  return row[b.length] as number;
+}
+
+/** The known names closest to `typed` (ties included, at most 3), or none when nothing is reasonably close. */
+function closestNames(typed: string, known: readonly string[]): string[] {
+  const limit = Math.max(2, Math.ceil(wordsOf(typed).join('').length / 4));
+  const scored = known.map((name) => ({ name, distance: nameDistance(typed, name), letters: letterDistance(typed, name) }));
+  const best = Math.min(...scored.map((s) => s.distance));
+  if (!(best <= limit)) return [];
+  return scored
+    .filter((s) => s.distance === best)
+    .sort((x, y) => x.letters - y.letters || (x.name < y.name ? -1 : 1))
+    .slice(0, 3)
+    .map((s) => s.name);
+}
+
+/**
+ * For `receiver.on(name)`: warn through `logger` when the provider lists its names (`events`) and the event or
+ * topic in `name` is not one of them (nor `*`), naming the closest known ones. Such a handler is kept: it runs if
+ * the platform ever sends an event of exactly that name.
+ */
+export function warnUnknownEvent(name: string, provider: Provider, logger: Logger): void {
+  const colon = name.indexOf(':');
+  const endpoint = name.slice(0, colon);
+  const event = name.slice(colon + 1);
+  const known = provider.events;
+  if (known === undefined || known.length === 0 || event === '*' || known.includes(event)) return;
+  const closest = closestNames(event, known).map((n) => `${endpoint}:${n}`);
+  const quoted = closest.map((n) => `"${n}"`);
+  const hint = quoted.length === 0 ? '' : ` Did you mean ${quoted.length === 1 ? quoted[0] : `${quoted.slice(0, -1).join(', ')} or ${quoted.at(-1)}`}?`;
+  logger.warn(
+    { endpoint, name, closest: closest.length === 0 ? undefined : closest },
+    `on("${name}"): ${provider.kind} knows no event or topic "${event}".${hint} The handler runs only if an event of exactly that name arrives.`,
+  );
 }

@@ -6,13 +6,13 @@ import type { AnyEvent, Endpoints, EventFor, EventName, Handler } from './events
 import { readHeaders, type HeaderReader } from './headers.js';
 import { boundKey, clip, MAX_EVENT_NAME_LENGTH, safeHeaderValue } from './limits.js';
 import { silentLogger, type Logger } from './logger.js';
-import { errorResponse, type AckOutcome, type Provider } from './provider.js';
+import { errorResponse, warnUnknownEvent, type AckOutcome, type Provider } from './provider.js';
 import { memoryQueue } from './queue/memory.js';
 import type { DeadLetter, DispatchInfo, EventQueue, QueuedEvent } from './queue/types.js';
 import type { DeliveryContext, ParsedEvent, ParseResult, PeerCertificate, ProviderAnswer, WebhookRequest, WebhookResponse } from './types.js';
 
 export interface ReceiverOptions<E extends Endpoints> {
-  /** Endpoints by name; the name is the last path segment adapters route on (`/webhooks/<name>`). */
+  /** Endpoints by name; each answers on exactly one path, `<adapter prefix>/<name>` (`/webhooks/<name>`). */
   endpoints: E;
   /** Where accepted event keys are remembered. Default: `memoryDedupe()` (one process only). */
   dedupe?: DedupeStore;
@@ -576,6 +576,7 @@ export function createReceiver<const E extends Endpoints>(options: ReceiverOptio
         if (colon === -1 || !byName.has(n.slice(0, colon))) {
           throw new CountersignError('CONFIG_INVALID', `on("${n}"): the name must start with a configured endpoint, e.g. "${[...byName.keys()][0]}:*".`);
         }
+        warnUnknownEvent(n, byName.get(n.slice(0, colon)) as Provider, logger);
         const list = handlers.get(n) ?? [];
         list.push(handler as Handler<never>);
         handlers.set(n, list);

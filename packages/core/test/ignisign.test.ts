@@ -87,7 +87,7 @@ async function setup(
     logger,
   });
   const seen: Seen[] = [];
-  const record = (via: string) => (e: { name: string; id: string; known: boolean; topic: string | undefined; payload: unknown }) => {
+  const record = (via: string) => (e: { name: string; key: string; known: boolean; topic: string | undefined; payload: unknown }) => {
     seen.push({ via, name: e.name, id: e.key, known: e.known, topic: e.topic, payload: e.payload });
   };
   receiver.onAny(record('any'));

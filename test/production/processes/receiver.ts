@@ -1,7 +1,7 @@
 /**
  * A receiver process: `@countersign/node`'s listener on node:http, Redis dedupe, BullMQ queue. It only receives.
  * Prints `{"type":"listening","port":N}` once it listens (PORT, default 0 = random). `GET /ready` answers the
- * readiness report (200 ready, 503 not). Run: `npx tsx --conditions=source test/production/processes/receiver.ts`.
+ * readiness report (200 ready, 503 not). Run: `npx -y tsx --conditions=source test/production/processes/receiver.ts`.
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';

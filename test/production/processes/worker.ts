@@ -1,7 +1,7 @@
 /**
  * A worker process: runs the receiver's typed handlers for jobs the receivers queued; it never receives.
  * Each handler prints `{"type":"started",...}`, sleeps HANDLER_MS (default 0), then prints `{"type":"handled",...}`.
- * Prints `{"type":"ready"}` once connected. Run: `npx tsx --conditions=source test/production/processes/worker.ts`.
+ * Prints `{"type":"ready"}` once connected. Run: `npx -y tsx --conditions=source test/production/processes/worker.ts`.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createWorker } from '@countersign/bullmq';

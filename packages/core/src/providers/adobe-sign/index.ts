@@ -4,7 +4,7 @@ import type { DeliveryContext, ParsedEvent, WebhookResponse } from '../../types.
 import { parsePayload } from '../../validation.js';
 import { adobeSignBearerAuth, type AdobeSignOAuthOptions } from './auth.js';
 import { adobeSignDedupeKey } from './dedupe.js';
-import { adobeSignTopicOf, type AdobeSignTopicEvents } from './events.js';
+import { ADOBE_SIGN_EVENTS, ADOBE_SIGN_TOPICS, adobeSignTopicOf, type AdobeSignTopicEvents } from './events.js';
 import { adobeSignClientIdCheck, adobeSignClientIds, adobeSignEchoes } from './handshake.js';
 import { adobeSignEnvelopeSchema, adobeSignSchemaFor, type AdobeSignBasePayload, type AdobeSignEvents } from './schema.js';
 
@@ -98,6 +98,9 @@ function positive(value: number | undefined, name: string, integer: boolean): nu
   return value;
 }
 
+/** The event and topic names `on('<endpoint>:…')` knows. */
+const KNOWN_NAMES: readonly string[] = [...ADOBE_SIGN_EVENTS, ...ADOBE_SIGN_TOPICS];
+
 function parse(ctx: DeliveryContext, bindKeyToBody: boolean): ParsedEvent | Promise<ParsedEvent> {
   const body = ctx.json();
   const event = body['event'];
@@ -140,6 +143,7 @@ export function adobeSign(options: AdobeSignOptions): Provider<AdobeSignTypes, A
   const echo = adobeSignEchoes(clientIds, successStatus);
   return defineProvider<AdobeSignTypes, AdobeSignFacts>({
     kind: 'adobe-sign',
+    events: KNOWN_NAMES,
     timeoutMs,
     maxBodyBytes,
     warnings: checkBearer === undefined ? [PUBLIC_CLIENT_ID_WARNING] : undefined,

@@ -4,7 +4,7 @@ import type { DeliveryContext, ParsedEvent } from '../../types.js';
 import { parsePayload } from '../../validation.js';
 import { docstudioBasicAuth, type DocStudioFacts } from './auth.js';
 import { docstudioDedupeKey } from './dedupe.js';
-import { isDocStudioStatus } from './events.js';
+import { DOCSTUDIO_STATUSES, isDocStudioStatus } from './events.js';
 import { docstudioPayloadSchema, toDocStudioDate, type DocStudioEvents, type DocStudioPayload } from './schema.js';
 
 export { DOCSTUDIO_STATUSES } from './events.js';
@@ -101,6 +101,7 @@ export function docstudio(options: DocStudioOptions): Provider<DocStudioTypes, D
   const authenticate = login !== undefined && password !== undefined ? docstudioBasicAuth(login, password) : (): DocStudioFacts => ({});
   return defineProvider<DocStudioTypes, DocStudioFacts>({
     kind: 'docstudio',
+    events: DOCSTUDIO_STATUSES,
     timeoutMs: budget(timeoutMs),
     maxBodyBytes,
     warnings: unauthenticated

@@ -3,7 +3,7 @@ import { defineProvider, jsonResponse, type Provider } from '../../provider.js';
 import { parsePayload } from '../../validation.js';
 import { ignisignAuthenticator, type IgnisignFacts } from './auth.js';
 import { ignisignDedupeKey } from './dedupe.js';
-import { IGNISIGN_APP_ENVS, isIgnisignAppEnv, type IgnisignAppEnv, type IgnisignTopicEvents } from './events.js';
+import { IGNISIGN_APP_ENVS, IGNISIGN_TOPICS, isIgnisignAppEnv, type IgnisignAppEnv, type IgnisignTopicEvents } from './events.js';
 import { ignisignEnvelopeSchema, ignisignEventSchemas, type IgnisignEnvelope, type IgnisignEvents } from './schema.js';
 import { checkOncePerToken, memoryTokenMemo, type TokenMemoStore } from './token-memo.js';
 import type { IgnisignTokenVerifier } from './verify-token.js';
@@ -54,6 +54,9 @@ function configError(message: string): CountersignError {
   return new CountersignError('CONFIG_INVALID', `ignisign: ${message}`);
 }
 
+/** The event (`TOPIC.ACTION`) and topic names `on('<endpoint>:…')` knows. */
+const KNOWN_NAMES: readonly string[] = Object.entries(IGNISIGN_TOPICS).flatMap(([topic, actions]) => [topic, ...actions.map((action) => `${topic}.${action}`)]);
+
 /**
  * Receive Ignisign webhooks. A delivery is accepted once its appId and appEnv are the endpoint's and
  * `verifyToken` vouches for its token; events are named `TOPIC.ACTION` (`SIGNATURE_REQUEST.LAUNCHED`) and
@@ -79,6 +82,7 @@ export function ignisign(options: IgnisignOptions): Provider<IgnisignTypes, Igni
 
   return defineProvider<IgnisignTypes, IgnisignFacts>({
     kind: 'ignisign',
+    events: KNOWN_NAMES,
     timeoutMs: options.timeoutMs,
     maxBodyBytes: options.maxBodyBytes,
     authenticate: ignisignAuthenticator({ appId, appEnv, verifyToken: memo.verify }),

@@ -4,7 +4,7 @@ import type { DeliveryContext, ParsedEvent } from '../../types.js';
 import { parsePayload } from '../../validation.js';
 import { signitAuthenticator, type SignitApp, type SignitFacts, type SignitFreshnessOptions } from './auth.js';
 import { signitDedupeKey } from './dedupe.js';
-import { matchSignitEvent, type SignitTopicEvents } from './events.js';
+import { matchSignitEvent, SIGNIT_EVENTS, SIGNIT_TOPICS, type SignitTopicEvents } from './events.js';
 import { signitBasePayloadSchema, signitBodySchema, signitPayloadSchemas, type SignitBasePayload, type SignitEvents } from './schema.js';
 
 export { SIGNIT_EVENTS, SIGNIT_TOPICS } from './events.js';
@@ -44,6 +44,9 @@ export type SignitOptions = SignitCommonOptions &
     | { /** One app. */ appId: string; appSecret: string; apps?: never }
     | { /** Several apps (or several secrets of one app id), e.g. while rotating a secret. */ apps: readonly SignitApp[]; appId?: never; appSecret?: never }
   );
+
+/** The event and topic names `on('<endpoint>:…')` knows. */
+const KNOWN_NAMES: readonly string[] = [...SIGNIT_EVENTS, ...Object.keys(SIGNIT_TOPICS)];
 
 function invalid(message: string): CountersignError {
   return new CountersignError('PAYLOAD_INVALID', message);
@@ -92,6 +95,7 @@ export function signit(options: SignitOptions): Provider<SignitTypes, SignitFact
   const auth = signitAuthenticator(apps, options.freshness);
   return defineProvider<SignitTypes, SignitFacts>({
     kind: 'signit',
+    events: KNOWN_NAMES,
     timeoutMs: options.timeoutMs,
     maxBodyBytes: options.maxBodyBytes,
     authenticate: (ctx) => auth.authenticate(ctx),
