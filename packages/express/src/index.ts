@@ -45,6 +45,11 @@ function pathOf(url: string): string {
   return query === -1 ? url : url.slice(0, query);
 }
 
+function queryOf(url: string): string {
+  const query = url.indexOf('?');
+  return query === -1 ? '' : (url.slice(query + 1).split('#', 1)[0] as string);
+}
+
 /**
  * The endpoint as sent, never URL-decoded or normalised (the core matches `/<name>` literally): below the mount path
  * with `app.use('/webhooks', ...)` (Express 4 would collapse `//name` into `/name`), the last segment with a
@@ -77,7 +82,7 @@ export function countersign(receiver: ExpressReceiver, options: CountersignExpre
     }
     const endpoint = options.endpoint ?? endpointOf(req);
     receiver
-      .handle({ method: req.method ?? 'GET', endpoint, headers: req.headers, body, remoteAddress: req.socket.remoteAddress })
+      .handle({ method: req.method ?? 'GET', endpoint, query: queryOf(req.originalUrl ?? req.url ?? ''), headers: req.headers, body, remoteAddress: req.socket.remoteAddress })
       .then((answer) => send(req, res, answer))
       .catch(next);
   };

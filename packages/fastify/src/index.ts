@@ -16,10 +16,13 @@ const plugin: FastifyPluginAsync<CountersignFastifyOptions> = async (fastify, { 
   // Every method reaches the core, which answers the handshake (GET/HEAD), deliveries (POST) and a coded 405 for the rest.
   fastify.all<{ Params: { endpoint: string }; Body: Readable | undefined }>('/:endpoint', async (request, reply) => {
     // The path below the prefix as sent (Fastify's params are URL-decoded; the core matches `/<name>` literally).
-    const path = request.url.split('?', 1)[0] as string;
+    const mark = request.url.indexOf('?');
+    const path = mark === -1 ? request.url : request.url.slice(0, mark);
+    const query = mark === -1 ? '' : request.url.slice(mark + 1);
     const answer = await receiver.handle({
       method: request.method,
       endpoint: path.slice(fastify.prefix.length),
+      query,
       headers: request.headers,
       body: request.body,
       remoteAddress: request.raw.socket.remoteAddress,

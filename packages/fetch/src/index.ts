@@ -21,7 +21,8 @@ export function createFetchHandler(receiver: Pick<AnyReceiver, 'handle'>, option
   const prefix = options.prefix?.replace(/\/+$/, '');
   return async (request) => {
     // `pathname` keeps percent-encoding: the core matches endpoint names literally, so `adob%65` is not `adobe`.
-    const path = new URL(request.url).pathname;
+    const url = new URL(request.url);
+    const path = url.pathname;
     let endpoint: string;
     if (prefix !== undefined) {
       if (!path.startsWith(`${prefix}/`)) {
@@ -32,6 +33,6 @@ export function createFetchHandler(receiver: Pick<AnyReceiver, 'handle'>, option
     } else {
       endpoint = path.slice(path.lastIndexOf('/') + 1); // the last segment: the framework's route decided the rest
     }
-    return toResponse(await receiver.handle({ method: request.method, endpoint, headers: request.headers, body: request }));
+    return toResponse(await receiver.handle({ method: request.method, endpoint, query: url.search, headers: request.headers, body: request }));
   };
 }

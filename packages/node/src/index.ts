@@ -77,6 +77,7 @@ export function createListener(receiver: Pick<AnyReceiver, 'handle'>, options: L
     const request = {
       method: req.method ?? 'GET',
       endpoint: path.slice(prefix.length),
+      query: query === -1 ? '' : url.slice(query + 1),
       headers: req.headers,
       body: req,
       peerCertificate: cert,

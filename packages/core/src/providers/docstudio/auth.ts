@@ -1,5 +1,6 @@
 import { fromBase64, timingSafeEqual } from '../../crypto.js';
-import { CountersignError } from '../../errors.js';
+import { CountersignError, isCountersignError } from '../../errors.js';
+import type { SecretResolver } from '../../secrets.js';
 import type { DeliveryContext } from '../../types.js';
 
 const CHALLENGE = { 'www-authenticate': 'Basic realm="countersign"' };
@@ -18,14 +19,18 @@ export interface DocStudioFacts {
   account?: string;
 }
 
+/** Where the passwords of a login come from: a fixed login with its password(s), or a lookup per login. */
+export type DocStudioPasswords = { login: string; passwords: readonly string[] } | { lookup: SecretResolver };
+
 /**
- * HTTP Basic check of the login/password configured on the DocStudio callback. Login and password are both
- * compared in constant time, and both always, so the answer does not tell which one was wrong.
+ * HTTP Basic check of the login/password configured on the DocStudio callback. With a fixed login, login and
+ * passwords (several during a rotation) are all compared in constant time, always, so the answer does not tell
+ * which one was wrong. With a lookup, the login names the account whose passwords are looked up (unknown: 401).
  */
-export function docstudioBasicAuth(login: string, password: string): (ctx: DeliveryContext) => DocStudioFacts {
-  const expectedLogin = encoder.encode(login);
-  const expectedPassword = encoder.encode(password);
-  return (ctx) => {
+export function docstudioBasicAuth(source: DocStudioPasswords): (ctx: DeliveryContext) => Promise<DocStudioFacts> {
+  const expectedLogin = 'login' in source ? encoder.encode(source.login) : undefined;
+  const fixed = 'passwords' in source ? source.passwords.map((p) => encoder.encode(p)) : undefined;
+  return async (ctx) => {
     const header = ctx.headers.get('authorization');
     if (header === undefined || header.trim() === '') {
       throw refuse('AUTH_MISSING', 'The Authorization header is missing; this DocStudio endpoint expects the callback login and password (HTTP Basic).');
@@ -37,8 +42,21 @@ export function docstudioBasicAuth(login: string, password: string): (ctx: Deliv
     if (credentials === undefined || colon === -1) {
       throw refuse('AUTH_INVALID', 'The Authorization header is not HTTP Basic credentials ("Basic base64(login:password)").');
     }
-    const loginOk = timingSafeEqual(encoder.encode(credentials.slice(0, colon)), expectedLogin);
-    const passwordOk = timingSafeEqual(encoder.encode(credentials.slice(colon + 1)), expectedPassword);
+    const login = credentials.slice(0, colon);
+    const given = encoder.encode(credentials.slice(colon + 1));
+    let loginOk = true;
+    let passwords = fixed;
+    if (expectedLogin !== undefined) loginOk = timingSafeEqual(encoder.encode(login), expectedLogin);
+    if (passwords === undefined && 'lookup' in source) {
+      try {
+        passwords = (await source.lookup(login, ctx.signal)).map((p) => encoder.encode(p));
+      } catch (error) {
+        if (isCountersignError(error) && error.code === 'AUTH_INVALID') throw refuse('AUTH_INVALID', 'The login or password is wrong; check the callback credentials configured in DocStudio.');
+        throw error;
+      }
+    }
+    let passwordOk = false;
+    for (const expected of passwords ?? []) passwordOk = timingSafeEqual(given, expected) || passwordOk;
     if (!(loginOk && passwordOk)) throw refuse('AUTH_INVALID', 'The login or password is wrong; check the callback credentials configured in DocStudio.');
     return { login, account: login };
   };

@@ -2,7 +2,8 @@ import { CountersignError } from '../../errors.js';
 import { defineProvider, emptyResponse, type Provider } from '../../provider.js';
 import type { DeliveryContext, ParsedEvent } from '../../types.js';
 import { parsePayload } from '../../validation.js';
-import { docstudioBasicAuth, type DocStudioFacts } from './auth.js';
+import { docstudioBasicAuth, type DocStudioFacts, type DocStudioPasswords } from './auth.js';
+import { secretSource, type SecretLookup } from '../../secrets.js';
 import { docstudioDedupeKey } from './dedupe.js';
 import { DOCSTUDIO_STATUSES, isDocStudioStatus } from './events.js';
 import { docstudioPayloadSchema, toDocStudioDate, type DocStudioEvents, type DocStudioPayload } from './schema.js';
@@ -23,8 +24,15 @@ export type DocStudioTypes = {
 export interface DocStudioOptions {
   /** The callback's `login` (HTTP Basic). Required, with `password`, unless `dangerouslyAcceptUnauthenticated`. */
   login?: string | undefined;
-  /** The callback's `password` (HTTP Basic). */
-  password?: string | undefined;
+  /** The callback's `password` (HTTP Basic); several while rotating it (any one verifies). */
+  password?: string | readonly string[] | undefined;
+  /**
+   * Instead of `login`/`password`: the password(s) of each login, looked up per delivery (one callback login per
+   * customer). Return a password, a list, or `undefined` for a login you do not know (401); a throw answers 503.
+   */
+  credentials?: SecretLookup;
+  /** How long looked-up passwords are cached (ms). Default 60 000. */
+  credentialsCacheMs?: number;
   /**
    * Accept deliveries without any authentication: anyone who knows the URL can then post events your handlers
    * will act on. Only for a callback created without login/password behind a network you trust; the receiver
@@ -80,17 +88,25 @@ export function docstudio(options: DocStudioOptions): Provider<DocStudioTypes, D
   if (typeof options !== 'object' || options === null) throw configError('options are required, e.g. docstudio({ login, password, successCode }).');
   const { login, password, successCode = 200, timeoutMs = 5000, maxBodyBytes } = options;
   const unauthenticated = options.dangerouslyAcceptUnauthenticated === true;
+  const { credentials } = options;
+  let passwords: DocStudioPasswords | undefined;
   if (unauthenticated) {
-    if (login !== undefined || password !== undefined) throw configError('`dangerouslyAcceptUnauthenticated` and `login`/`password` exclude each other.');
+    if (login !== undefined || password !== undefined || credentials !== undefined) {
+      throw configError('`dangerouslyAcceptUnauthenticated` and `login`/`password`/`credentials` exclude each other.');
+    }
+  } else if (credentials !== undefined) {
+    if (login !== undefined || password !== undefined) throw configError('give `credentials` (a lookup per login) or `login` and `password`, not both.');
+    passwords = { lookup: secretSource(credentials, { name: 'docstudio: `credentials`', cacheMs: options.credentialsCacheMs }) };
   } else {
-    if (login === undefined || password === undefined || login === '' || password === '') {
+    const list = typeof password === 'string' ? [password] : Array.isArray(password) ? [...password] : [];
+    if (login === undefined || login === '' || list.length === 0 || list.some((p) => typeof p !== 'string' || p === '')) {
       throw configError(
         '`login` and `password` are required: the callback credentials configured in DocStudio (HTTP Basic). ' +
           'Without them anyone could post events; if the callback really has none, pass `dangerouslyAcceptUnauthenticated: true`.',
       );
     }
     if (typeof login !== 'string' || login.includes(':')) throw configError('`login` must be a string without ":" (HTTP Basic cannot carry one).');
-    if (typeof password !== 'string') throw configError('`password` must be a string.');
+    passwords = { login, passwords: list };
   }
   if (!Number.isInteger(successCode) || successCode < 200 || successCode > 299) {
     throw configError(`\`successCode\` must be the 2xx code configured on the callback (got ${String(successCode)}).`);
@@ -98,7 +114,7 @@ export function docstudio(options: DocStudioOptions): Provider<DocStudioTypes, D
   if (typeof timeoutMs !== 'number' || !Number.isFinite(timeoutMs) || timeoutMs < 100 || timeoutMs > 60_000) {
     throw configError(`\`timeoutMs\` must be the callback's timeout, 100..60000 ms as DocStudio allows (got ${String(timeoutMs)}).`);
   }
-  const authenticate = login !== undefined && password !== undefined ? docstudioBasicAuth(login, password) : (): DocStudioFacts => ({});
+  const authenticate = passwords !== undefined ? docstudioBasicAuth(passwords) : (): DocStudioFacts => ({});
   return defineProvider<DocStudioTypes, DocStudioFacts>({
     kind: 'docstudio',
     events: DOCSTUDIO_STATUSES,

@@ -2,6 +2,7 @@ import { hmac, timingSafeEqual, toBase64 } from '../../crypto.js';
 import { memoryDedupe } from '../../dedupe/memory.js';
 import type { DedupeStore } from '../../dedupe/types.js';
 import { CountersignError } from '../../errors.js';
+import { secretSource, type SecretLookup } from '../../secrets.js';
 import type { DeliveryContext } from '../../types.js';
 
 /** One SignIt application: its id and the secret SignIt signs with. */
@@ -113,13 +114,25 @@ export interface SignitAuthenticator {
  * Verify `X-Signit-Signature: HmacSHA512 <appId>:<base64>` against the configured apps (several secrets per
  * app id are all tried, for rotation), then, when `freshness` is set, the date window and the nonce.
  */
-export function signitAuthenticator(apps: readonly SignitApp[], freshness: SignitFreshnessOptions | undefined): SignitAuthenticator {
-  if (!Array.isArray(apps) || apps.length === 0) throw configError('give `appId` and `appSecret`, or `apps: [{ appId, appSecret }, ...]`.');
-  const secrets = new Map<string, string[]>();
-  for (const app of apps) {
-    if (typeof app?.appId !== 'string' || !/^[^\s:]+$/.test(app.appId)) throw configError('every `appId` must be a non-empty string without spaces or colons.');
-    if (typeof app.appSecret !== 'string' || app.appSecret === '') throw configError(`the app "${app.appId}" needs a non-empty \`appSecret\`.`);
-    secrets.set(app.appId, [...(secrets.get(app.appId) ?? []), app.appSecret]);
+export function signitAuthenticator(
+  apps: readonly SignitApp[] | SecretLookup,
+  freshness: SignitFreshnessOptions | undefined,
+  cacheMs?: number,
+): SignitAuthenticator {
+  let secretsOf: (appId: string, signal: AbortSignal) => Promise<readonly string[] | undefined>;
+  if (typeof apps === 'function') {
+    // One secret (or several) per app id, looked up per delivery: unknown app 401, failed lookup 503, cached.
+    const lookup = secretSource(apps, { name: 'signit: `secrets`', cacheMs });
+    secretsOf = (appId, signal) => lookup(appId, signal);
+  } else {
+    if (!Array.isArray(apps) || apps.length === 0) throw configError('give `appId` and `appSecret`, `apps: [{ appId, appSecret }, ...]` or `secrets: (appId) => ...`.');
+    const secrets = new Map<string, string[]>();
+    for (const app of apps) {
+      if (typeof app?.appId !== 'string' || !/^[^\s:]+$/.test(app.appId)) throw configError('every `appId` must be a non-empty string without spaces or colons.');
+      if (typeof app.appSecret !== 'string' || app.appSecret === '') throw configError(`the app "${app.appId}" needs a non-empty \`appSecret\`.`);
+      secrets.set(app.appId, [...(secrets.get(app.appId) ?? []), app.appSecret]);
+    }
+    secretsOf = (appId) => Promise.resolve(secrets.get(appId));
   }
 
   let checkFreshness: ((ctx: DeliveryContext, appId: string) => Promise<SignitFacts['nonce']>) | undefined;
@@ -170,7 +183,7 @@ export function signitAuthenticator(apps: readonly SignitApp[], freshness: Signi
       const match = SIGNATURE_HEADER.exec(header.trim());
       if (match === null) throw refuse('AUTH_INVALID', 'The X-Signit-Signature header is malformed; expected "HmacSHA512 <appId>:<base64 signature>".');
       const [, appId, signature] = match as unknown as [string, string, string];
-      const candidates = secrets.get(appId);
+      const candidates = await secretsOf(appId, ctx.signal);
       if (candidates === undefined) {
         throw refuse('AUTH_INVALID', `The delivery is signed for app "${appId.slice(0, 64)}", which this endpoint is not configured with (\`apps\`).`);
       }

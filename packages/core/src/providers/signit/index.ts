@@ -1,4 +1,5 @@
 import { CountersignError, errorMessage } from '../../errors.js';
+import type { SecretLookup } from '../../secrets.js';
 import { defineProvider, emptyResponse, type Provider } from '../../provider.js';
 import type { DeliveryContext, ParsedEvent } from '../../types.js';
 import { parsePayload } from '../../validation.js';
@@ -41,8 +42,26 @@ interface SignitCommonOptions {
 
 export type SignitOptions = SignitCommonOptions &
   (
-    | { /** One app. */ appId: string; appSecret: string; apps?: never }
-    | { /** Several apps (or several secrets of one app id), e.g. while rotating a secret. */ apps: readonly SignitApp[]; appId?: never; appSecret?: never }
+    | { /** One app. */ appId: string; appSecret: string; apps?: never; secrets?: never }
+    | {
+        /** Several apps (or several secrets of one app id), e.g. while rotating a secret. */
+        apps: readonly SignitApp[];
+        appId?: never;
+        appSecret?: never;
+        secrets?: never;
+      }
+    | {
+        /**
+         * The secret(s) of each app id, looked up per delivery (one app per customer): return a secret, a list
+         * (rotation), or `undefined` for an app you do not know (401). A throw answers 503 (SignIt retries).
+         */
+        secrets: SecretLookup;
+        /** How long looked-up secrets are cached (ms). Default 60 000. */
+        secretsCacheMs?: number;
+        appId?: never;
+        appSecret?: never;
+        apps?: never;
+      }
   );
 
 /** The event and topic names `on('<endpoint>:…')` knows. */
@@ -88,11 +107,14 @@ async function parse(ctx: DeliveryContext): Promise<ParsedEvent> {
  * ```ts
  * signit({ appId: process.env.SIGNIT_APP_ID!, appSecret: process.env.SIGNIT_APP_SECRET! })
  * signit({ apps: [{ appId, appSecret: newSecret }, { appId, appSecret: oldSecret }] }) // rotation
+ * signit({ secrets: async (appId) => (await db.signitApp(appId))?.secrets }) // one app per customer
  * ```
  */
 export function signit(options: SignitOptions): Provider<SignitTypes, SignitFacts> {
-  const apps = options.apps ?? [{ appId: options.appId, appSecret: options.appSecret }];
-  const auth = signitAuthenticator(apps, options.freshness);
+  // Unset fields (plain JavaScript, unset variables) are checked by the authenticator: CONFIG_INVALID.
+  const apps = options.apps ?? [{ appId: options.appId, appSecret: options.appSecret } as SignitApp];
+  const cacheMs = 'secretsCacheMs' in options ? options.secretsCacheMs : undefined;
+  const auth = signitAuthenticator(options.secrets ?? apps, options.freshness, cacheMs);
   return defineProvider<SignitTypes, SignitFacts>({
     kind: 'signit',
     events: KNOWN_NAMES,
