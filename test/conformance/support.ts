@@ -19,6 +19,7 @@ import {
   memoryQueue,
   timingSafeEqual,
   type DedupeStore,
+  type DeliveryInfo,
   type Endpoints,
   type EventQueue,
   type Logger,
@@ -90,6 +91,7 @@ export interface Dispatched {
   name: string;
   id: string;
   known: boolean;
+  delivery: DeliveryInfo;
 }
 
 /**
@@ -186,7 +188,7 @@ export function conformanceReceiver<const X extends Endpoints = {}>(
   const slow = { started: new Set<string>(), finished: new Set<string>() };
   const stop = new AbortController();
   receiver.onAny(async (event) => {
-    dispatched.record({ endpoint: event.endpoint, name: event.name, id: event.key, known: event.known });
+    dispatched.record({ endpoint: event.endpoint, name: event.name, id: event.key, known: event.known, delivery: event.delivery });
     if (event.name !== 'SLOW') return;
     slow.started.add(event.key);
     await sleep(10_000, undefined, { signal: stop.signal }).catch(() => undefined);
