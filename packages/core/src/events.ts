@@ -1,10 +1,13 @@
-import type { Provider, ProviderTypes } from './provider.js';
+import type { Platform, Provider, ProviderTypes } from './provider.js';
 import type { DeliveryInfo } from './types.js';
 
 /** The endpoints of a receiver: name -> provider. */
 export type Endpoints = Record<string, Provider<ProviderTypes>>;
 
-type TypesOf<P> = P extends Provider<infer T> ? T : never;
+/** What handlers are typed from: name -> platform (every provider is one). */
+export type Platforms = Record<string, Platform<ProviderTypes>>;
+
+type TypesOf<P> = P extends Platform<infer T> ? T : never;
 type EventsOf<P> = TypesOf<P>['events'];
 type TopicsOf<P> = TypesOf<P>['topics'];
 type BaseOf<P> = TypesOf<P>['base'];
@@ -42,11 +45,11 @@ export interface UnknownEvent<Endpoint extends string, Payload> extends EventCom
   payload: Payload;
 }
 
-type KnownEventsOf<E extends Endpoints, K extends keyof E & string> = {
+type KnownEventsOf<E extends Platforms, K extends keyof E & string> = {
   [N in keyof EventsOf<E[K]> & string]: KnownEvent<K, N, EventsOf<E[K]>[N]>;
 };
 
-type AllOf<E extends Endpoints, K extends keyof E & string> =
+type AllOf<E extends Platforms, K extends keyof E & string> =
   | KnownEventsOf<E, K>[keyof KnownEventsOf<E, K>]
   | UnknownEvent<K, BaseOf<E[K]>>;
 
@@ -54,12 +57,12 @@ type AllOf<E extends Endpoints, K extends keyof E & string> =
  * Every name `on()` accepts: `<endpoint>:<EVENT>`, `<endpoint>:<TOPIC>` (every event of a topic)
  * and `<endpoint>:*` (every event of the endpoint, known or not).
  */
-export type EventName<E extends Endpoints> = {
+export type EventName<E extends Platforms> = {
   [K in keyof E & string]: `${K}:${(keyof EventsOf<E[K]> & string) | (keyof TopicsOf<E[K]> & string) | '*'}`;
 }[keyof E & string];
 
 /** The event a handler registered under `Name` receives. */
-export type EventFor<E extends Endpoints, Name extends string> = Name extends `${infer K}:${infer R}`
+export type EventFor<E extends Platforms, Name extends string> = Name extends `${infer K}:${infer R}`
   ? K extends keyof E & string
     ? R extends '*'
       ? AllOf<E, K>
@@ -82,10 +85,16 @@ export type EventFor<E extends Endpoints, Name extends string> = Name extends `$
  * receiver.on('adobe-sign:AGREEMENT_WORKFLOW_COMPLETED', archive);
  * ```
  */
-export type EventOf<R extends { readonly endpoints: Endpoints }, Name extends EventName<R['endpoints']>> = EventFor<R['endpoints'], Name>;
+export type EventOf<R extends { readonly endpoints: Platforms } | { readonly platforms: Platforms }, Name extends EventName<PlatformsOf<R>>> = EventFor<
+  PlatformsOf<R>,
+  Name
+>;
+
+/** The platforms of a receiver (`endpoints`) or of a handler registry (`platforms`). */
+type PlatformsOf<R> = R extends { readonly platforms: infer P extends Platforms } ? P : R extends { readonly endpoints: infer P extends Platforms } ? P : never;
 
 /** Any event of any endpoint, as `onAny` receives it. Narrow with `endpoint`, `known` and `name`. */
-export type AnyEvent<E extends Endpoints> = { [K in keyof E & string]: AllOf<E, K> }[keyof E & string];
+export type AnyEvent<E extends Platforms> = { [K in keyof E & string]: AllOf<E, K> }[keyof E & string];
 
 /** A handler may return anything; a rejected promise or a throw counts as a failure (retried). */
 export type Handler<Ev> = (event: Ev) => unknown;

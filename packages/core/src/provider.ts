@@ -26,9 +26,35 @@ export interface ProviderTypes {
  * to `parse`, `acknowledge` and `acknowledged`, so nothing has to be remembered per request on the side. When it has
  * an `account` string, handlers see it as `event.delivery.account`.
  */
-export interface Provider<T extends ProviderTypes = ProviderTypes, F = unknown> {
+/**
+ * What a platform is, without any credential: its name, the event and topic names it knows, and how to rebuild a
+ * payload that went through JSON. Handlers (`createHandlers`) and queue workers need only this; every provider is
+ * one. Each built-in provider exports its own (`adobeSignPlatform`, ...).
+ */
+export interface Platform<T extends ProviderTypes = ProviderTypes> {
   /** Platform name for logs and errors, e.g. `adobe-sign`. */
   readonly kind: string;
+  /**
+   * The event and topic names the platform sends: what may follow `<endpoint>:` in `on()`, besides `*`. Optional.
+   * When given, `on()` warns through the logger about a name that is not in the list (a misspelling the types cannot
+   * catch in JavaScript), naming the closest known ones.
+   */
+  readonly events?: readonly string[] | undefined;
+  /**
+   * Rebuild a payload that went through JSON (a durable queue) into what handlers expect
+   * (e.g. dates back to `Date`). Defaults to the identity.
+   */
+  revive?(event: { name: string; known: boolean; payload: unknown }): unknown;
+  /** Phantom field carrying the event types; never set at run time. */
+  readonly types?: T;
+}
+
+/** Declare a platform (secret-free) with its event types: what `createHandlers` and workers take. */
+export function definePlatform<T extends ProviderTypes>(platform: Platform<T>): Platform<T> {
+  return platform;
+}
+
+export interface Provider<T extends ProviderTypes = ProviderTypes, F = unknown> extends Platform<T> {
   /** Time budget for one delivery (ms), overriding the receiver's default: set from the platform's own timeout. */
   readonly timeoutMs?: number | undefined;
   /** Largest accepted body (bytes), overriding the receiver's default. */
@@ -66,19 +92,6 @@ export interface Provider<T extends ProviderTypes = ProviderTypes, F = unknown> 
    * a nonce or a token as used. A failure is logged, never answered (the events are already safe).
    */
   acknowledged?(ctx: DeliveryContext, facts: F, outcome: AckOutcome): void | Promise<void>;
-  /**
-   * Rebuild a payload that went through JSON (a durable queue) into what handlers expect
-   * (e.g. dates back to `Date`). Defaults to the identity.
-   */
-  revive?(event: { name: string; known: boolean; payload: unknown }): unknown;
-  /**
-   * The event and topic names this provider knows: what may follow `<endpoint>:` in `receiver.on()`, besides `*`.
-   * Optional. When given, `on()` warns through the receiver's logger about a name that is not in the list (a
-   * misspelling the types cannot catch in JavaScript), naming the closest known ones.
-   */
-  readonly events?: readonly string[] | undefined;
-  /** Phantom field carrying the event types; never set at run time. */
-  readonly types?: T;
 }
 
 /** Define a provider with full type inference of its events. Returns its argument unchanged. */
@@ -175,7 +188,7 @@ function closestNames(typed: string, known: readonly string[]): string[] {
  * topic in `name` is not one of them (nor `*`), naming the closest known ones. Such a handler is kept: it runs if
  * the platform ever sends an event of exactly that name.
  */
-export function warnUnknownEvent(name: string, provider: Provider, logger: Logger): void {
+export function warnUnknownEvent(name: string, provider: Platform, logger: Logger): void {
   const colon = name.indexOf(':');
   const endpoint = name.slice(0, colon);
   const event = name.slice(colon + 1);

@@ -2,11 +2,12 @@ import { readBody } from './body.js';
 import { memoryDedupe } from './dedupe/memory.js';
 import type { DedupeStore } from './dedupe/types.js';
 import { CountersignError, errorMessage, isCountersignError } from './errors.js';
-import type { AnyEvent, Endpoints, EventFor, EventName, Handler } from './events.js';
+import type { AnyEvent, Endpoints, EventFor, EventName, Handler, Platforms } from './events.js';
 import { readHeaders, type HeaderReader } from './headers.js';
 import { boundKey, clip, MAX_EVENT_NAME_LENGTH, safeHeaderValue } from './limits.js';
 import { silentLogger, type Logger } from './logger.js';
-import { errorResponse, warnUnknownEvent, type AckOutcome, type Provider } from './provider.js';
+import { errorResponse, type AckOutcome, type Provider } from './provider.js';
+import { createHandlers, type ErrorInfo, type HandlerRegistry } from './handlers.js';
 import { memoryQueue } from './queue/memory.js';
 import type { DeadLetter, DispatchInfo, EventQueue, QueuedEvent } from './queue/types.js';
 import type { DeliveryContext, ParsedEvent, ParseResult, PeerCertificate, ProviderAnswer, WebhookRequest, WebhookResponse } from './types.js';
@@ -18,6 +19,11 @@ export interface ReceiverOptions<E extends Endpoints> {
   dedupe?: DedupeStore;
   /** Where accepted events wait for handlers. Default: `memoryQueue()` (lost if the process crashes). */
   queue?: EventQueue;
+  /**
+   * The handlers, when you build them apart from the receiver (`createHandlers`), e.g. to share them with a worker
+   * module. Default: a registry of this receiver's endpoints, filled by `receiver.on()`.
+   */
+  handlers?: HandlerRegistry<Platforms>;
   /** pino-compatible logger. Default: silent. */
   logger?: Logger;
   /** Time budget of one delivery (ms), from the first byte to the answer. Default 4000 (Adobe allows 5 s). */
@@ -47,13 +53,6 @@ export interface AuthFailureLimitOptions {
   clientAddress?: (request: { remoteAddress: string | undefined; headers: HeaderReader }) => string | undefined;
   /** Addresses tracked at most (least recently failing forgotten first). Default 10 000. */
   maxTracked?: number;
-}
-
-export interface ErrorInfo {
-  /** The attempt that failed (1-based). */
-  attempt: number;
-  /** Whether the queue will try the event again. */
-  willRetry: boolean;
 }
 
 export interface ReadinessCheck {
@@ -297,9 +296,13 @@ export function createReceiver<const E extends Endpoints>(options: ReceiverOptio
   const defaultMaxBody = options.maxBodyBytes ?? DEFAULT_MAX_BODY;
   const claimTtlMs = options.claimTtlMs ?? DEFAULT_CLAIM_TTL_MS;
   const byName = new Map<string, Provider>(Object.entries(endpoints));
-  const handlers = new Map<string, Array<Handler<never>>>();
-  const anyHandlers: Array<Handler<never>> = [];
-  const errorHandlers: Array<(error: unknown, event: never, info: ErrorInfo) => unknown> = [];
+  // Typed by the receiver's own `on()`; the registry itself sees plain names.
+  const handlers: HandlerRegistry<Platforms> = options.handlers ?? createHandlers<Platforms>(endpoints, { logger });
+  for (const name of byName.keys()) {
+    if (!Object.hasOwn(handlers.platforms, name)) {
+      throw new CountersignError('CONFIG_INVALID', `createReceiver: the endpoint "${name}" has no platform in \`handlers\` (createHandlers({ "${name}": ... })).`);
+    }
+  }
   const inFlight = new Set<Promise<unknown>>();
   let closing = false;
   for (const [name, provider] of byName) {
@@ -333,8 +336,15 @@ export function createReceiver<const E extends Endpoints>(options: ReceiverOptio
     // Await only what is a promise: most providers authenticate and parse synchronously.
     const authenticating = provider.authenticate(ctx);
     const facts: unknown = authenticating instanceof Promise ? await authenticating : authenticating;
-    const parsing = provider.parse(ctx, facts);
-    const result = parsing instanceof Promise ? await parsing : parsing;
+    let result: ParseResult;
+    try {
+      const parsing = provider.parse(ctx, facts);
+      result = parsing instanceof Promise ? await parsing : parsing;
+    } catch (error) {
+      // A body nested deeper than the stack can walk (validation, serialisation) is the sender's fault, not a 500.
+      if (error instanceof RangeError) throw new CountersignError('PAYLOAD_INVALID', 'The body is nested too deeply to be read.', { cause: error });
+      throw error;
+    }
     if (isAnswer(result)) {
       logger.info({ endpoint: name, status: result.respond.status }, 'answered by the provider, nothing queued');
       return result.respond;
@@ -514,54 +524,7 @@ export function createReceiver<const E extends Endpoints>(options: ReceiverOptio
     return errorResponse(coded);
   }
 
-  async function dispatch(queued: QueuedEvent, info: DispatchInfo): Promise<void> {
-    const provider = byName.get(queued.endpoint);
-    const payload = provider?.revive ? provider.revive(queued) : queued.payload;
-    const delivery = queued.delivery;
-    const event = {
-      id: queued.id,
-      key: queued.key,
-      endpoint: queued.endpoint,
-      name: queued.name,
-      topic: queued.topic,
-      known: queued.known,
-      payload,
-      receivedAt: new Date(queued.receivedAt),
-      attempt: info.attempt,
-      delivery: {
-        receivedAt: new Date(delivery?.receivedAt ?? queued.receivedAt),
-        attempt: delivery?.attempt,
-        account: delivery?.account,
-        headers: delivery?.headers ?? {},
-      },
-    };
-    const run: Array<Handler<never>> = [];
-    const add = (list: Array<Handler<never>> | undefined): void => {
-      if (list) run.push(...list);
-    };
-    add(handlers.get(`${queued.endpoint}:${queued.name}`));
-    if (queued.topic !== undefined && queued.topic !== queued.name) add(handlers.get(`${queued.endpoint}:${queued.topic}`));
-    add(handlers.get(`${queued.endpoint}:*`));
-    add(anyHandlers);
-    if (run.length === 0) {
-      logger.debug({ endpoint: queued.endpoint, event: queued.name }, 'no handler for event');
-      return;
-    }
-    try {
-      for (const handler of run) await handler(event as never);
-    } catch (error) {
-      const willRetry = info.attempt < info.maxAttempts;
-      logger.error({ endpoint: queued.endpoint, event: queued.name, key: queued.key, attempt: info.attempt, willRetry, err: error }, 'handler failed');
-      for (const onError of errorHandlers) {
-        try {
-          await onError(error, event as never, { attempt: info.attempt, willRetry });
-        } catch (inner) {
-          logger.error({ err: inner }, 'onError handler threw');
-        }
-      }
-      throw error;
-    }
-  }
+  const dispatch = (queued: QueuedEvent, info: DispatchInfo): Promise<void> => handlers.dispatch(queued, info);
 
   if (queue.consume) queue.consume(dispatch);
 
@@ -570,25 +533,15 @@ export function createReceiver<const E extends Endpoints>(options: ReceiverOptio
     logger,
     handle,
     on(name, handler) {
-      const names: readonly string[] = typeof name === 'string' ? [name] : (name as readonly string[]);
-      for (const n of names) {
-        const colon = n.indexOf(':');
-        if (colon === -1 || !byName.has(n.slice(0, colon))) {
-          throw new CountersignError('CONFIG_INVALID', `on("${n}"): the name must start with a configured endpoint, e.g. "${[...byName.keys()][0]}:*".`);
-        }
-        warnUnknownEvent(n, byName.get(n.slice(0, colon)) as Provider, logger);
-        const list = handlers.get(n) ?? [];
-        list.push(handler as Handler<never>);
-        handlers.set(n, list);
-      }
+      handlers.on(name as never, handler as never);
       return receiver;
     },
     onAny(handler) {
-      anyHandlers.push(handler as Handler<never>);
+      handlers.onAny(handler as never);
       return receiver;
     },
     onError(handler) {
-      errorHandlers.push(handler as (error: unknown, event: never, info: ErrorInfo) => unknown);
+      handlers.onError(handler as never);
       return receiver;
     },
     dispatch,

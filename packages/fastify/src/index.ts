@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyError, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { AnyReceiver } from '@countersign/core';
 
@@ -13,8 +13,8 @@ const plugin: FastifyPluginAsync<CountersignFastifyOptions> = async (fastify, { 
   fastify.removeAllContentTypeParsers();
   fastify.addContentTypeParser('*', (_request, payload, done) => done(null, payload));
 
-  // Every method reaches the core, which answers the handshake (GET/HEAD), deliveries (POST) and a coded 405 for the rest.
-  fastify.all<{ Params: { endpoint: string }; Body: Readable | undefined }>('/:endpoint', async (request, reply) => {
+  /** One delivery through the core, its body as a stream, the answer written back. */
+  async function serve(request: FastifyRequest, reply: FastifyReply, body: Readable | undefined): Promise<FastifyReply> {
     // The path below the prefix as sent (Fastify's params are URL-decoded; the core matches `/<name>` literally).
     const mark = request.url.indexOf('?');
     const path = mark === -1 ? request.url : request.url.slice(0, mark);
@@ -24,12 +24,23 @@ const plugin: FastifyPluginAsync<CountersignFastifyOptions> = async (fastify, { 
       endpoint: path.slice(fastify.prefix.length),
       query,
       headers: request.headers,
-      body: request.body,
+      body,
       remoteAddress: request.raw.socket.remoteAddress,
     });
     // A body not read to its end (413, or the budget ran out mid-body): close the connection rather than read on.
     if (!request.raw.complete) reply.header('connection', 'close');
     return reply.code(answer.status).headers(answer.headers).send(answer.body);
+  }
+
+  // Every method reaches the core, which answers the handshake (GET/HEAD), deliveries (POST) and a coded 405 for the rest.
+  fastify.all<{ Params: { endpoint: string }; Body: Readable | undefined }>('/:endpoint', (request, reply) => serve(request, reply, request.body));
+
+  // Fastify refuses some requests before any parser runs (an empty or unparsable Content-Type): let the core answer
+  // them too, from the untouched request stream, so the sender gets countersign's coded answer and a delivery the
+  // provider can verify is not lost to a header the platform wrote oddly.
+  fastify.setErrorHandler((error: FastifyError, request, reply) => {
+    if (typeof error.code === 'string' && error.code.startsWith('FST_ERR_CTP_') && !request.raw.readableEnded) return serve(request, reply, request.raw);
+    return reply.send(error);
   });
 };
 

@@ -27,12 +27,17 @@ export function createFetchHandler(receiver: Pick<AnyReceiver, 'handle'>, option
     if (prefix !== undefined) {
       if (!path.startsWith(`${prefix}/`)) {
         const error = new CountersignError('ENDPOINT_NOT_FOUND', `No webhook endpoint is served at ${path.slice(0, 100)}; endpoints live under ${prefix}/<name>.`);
+        request.body?.cancel().catch(() => undefined);
         return toResponse(errorResponse(error));
       }
       endpoint = path.slice(prefix.length); // `/<name>` exactly, or a 404
     } else {
       endpoint = path.slice(path.lastIndexOf('/') + 1); // the last segment: the framework's route decided the rest
     }
-    return toResponse(await receiver.handle({ method: request.method, endpoint, query: url.search, headers: request.headers, body: request }));
+    const answer = await receiver.handle({ method: request.method, endpoint, query: url.search, headers: request.headers, body: request });
+    // Refused before its body was read (404, 405, 429...): cancel it, so the runtime drains it and can keep the
+    // connection alive for the sender's next request.
+    if (!request.bodyUsed) request.body?.cancel().catch(() => undefined);
+    return toResponse(answer);
   };
 }

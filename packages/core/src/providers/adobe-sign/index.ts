@@ -1,5 +1,5 @@
 import { CountersignError } from '../../errors.js';
-import { defineProvider, type Provider } from '../../provider.js';
+import { definePlatform, defineProvider, type Provider } from '../../provider.js';
 import type { DeliveryContext, ParsedEvent, WebhookResponse } from '../../types.js';
 import { parsePayload } from '../../validation.js';
 import { adobeSignBearerAuth, type AdobeSignOAuthOptions } from './auth.js';
@@ -101,6 +101,9 @@ function positive(value: number | undefined, name: string, integer: boolean): nu
 /** The event and topic names `on('<endpoint>:…')` knows. */
 const KNOWN_NAMES: readonly string[] = [...ADOBE_SIGN_EVENTS, ...ADOBE_SIGN_TOPICS];
 
+/** Acrobat Sign without credentials: its event names and types, for `createHandlers` and queue workers. */
+export const adobeSignPlatform = definePlatform<AdobeSignTypes>({ kind: 'adobe-sign', events: KNOWN_NAMES });
+
 function parse(ctx: DeliveryContext, bindKeyToBody: boolean): ParsedEvent | Promise<ParsedEvent> {
   const body = ctx.json();
   const event = body['event'];
@@ -142,8 +145,7 @@ export function adobeSign(options: AdobeSignOptions): Provider<AdobeSignTypes, A
   const checkBearer = options.oauth === undefined ? undefined : adobeSignBearerAuth(options.oauth, timeoutMs);
   const echo = adobeSignEchoes(clientIds, successStatus);
   return defineProvider<AdobeSignTypes, AdobeSignFacts>({
-    kind: 'adobe-sign',
-    events: KNOWN_NAMES,
+    ...adobeSignPlatform,
     timeoutMs,
     maxBodyBytes,
     warnings: checkBearer === undefined ? [PUBLIC_CLIENT_ID_WARNING] : undefined,

@@ -1,5 +1,5 @@
 import { CountersignError } from '../../errors.js';
-import { defineProvider, emptyResponse, type Provider } from '../../provider.js';
+import { definePlatform, defineProvider, emptyResponse, type Provider } from '../../provider.js';
 import type { DeliveryContext, ParsedEvent } from '../../types.js';
 import { parsePayload } from '../../validation.js';
 import { docstudioBasicAuth, type DocStudioFacts, type DocStudioPasswords } from './auth.js';
@@ -76,6 +76,9 @@ function revive({ payload }: { payload: unknown }): unknown {
   return out;
 }
 
+/** DocStudio without credentials: its statuses, its types and how dates come back, for `createHandlers` and queue workers. */
+export const docstudioPlatform = definePlatform<DocStudioTypes>({ kind: 'docstudio', events: DOCSTUDIO_STATUSES, revive });
+
 /**
  * A DocStudio / WhiteDoc envelope callback endpoint: HTTP Basic with the callback's login and password,
  * one event per envelope status (`docstudio:COMPLETED`), answered with exactly the callback's `successCode`.
@@ -116,8 +119,7 @@ export function docstudio(options: DocStudioOptions): Provider<DocStudioTypes, D
   }
   const authenticate = passwords !== undefined ? docstudioBasicAuth(passwords) : (): DocStudioFacts => ({});
   return defineProvider<DocStudioTypes, DocStudioFacts>({
-    kind: 'docstudio',
-    events: DOCSTUDIO_STATUSES,
+    ...docstudioPlatform,
     timeoutMs: budget(timeoutMs),
     maxBodyBytes,
     warnings: unauthenticated
@@ -126,6 +128,5 @@ export function docstudio(options: DocStudioOptions): Provider<DocStudioTypes, D
     authenticate,
     parse,
     acknowledge: () => emptyResponse(successCode),
-    revive,
   });
 }

@@ -1,5 +1,5 @@
 import { CountersignError } from '../../errors.js';
-import { defineProvider, jsonResponse, type Provider } from '../../provider.js';
+import { definePlatform, defineProvider, jsonResponse, type Provider } from '../../provider.js';
 import { parsePayload } from '../../validation.js';
 import { ignisignAuthenticator, type IgnisignFacts } from './auth.js';
 import { ignisignDedupeKey } from './dedupe.js';
@@ -57,6 +57,9 @@ function configError(message: string): CountersignError {
 /** The event (`TOPIC.ACTION`) and topic names `on('<endpoint>:…')` knows. */
 const KNOWN_NAMES: readonly string[] = Object.entries(IGNISIGN_TOPICS).flatMap(([topic, actions]) => [topic, ...actions.map((action) => `${topic}.${action}`)]);
 
+/** Ignisign without credentials: its event names and types, for `createHandlers` and queue workers. */
+export const ignisignPlatform = definePlatform<IgnisignTypes>({ kind: 'ignisign', events: KNOWN_NAMES });
+
 /**
  * Receive Ignisign webhooks. A delivery is accepted once its appId and appEnv are the endpoint's and
  * `verifyToken` vouches for its token; events are named `TOPIC.ACTION` (`SIGNATURE_REQUEST.LAUNCHED`) and
@@ -81,8 +84,7 @@ export function ignisign(options: IgnisignOptions): Provider<IgnisignTypes, Igni
   const schemas: Readonly<Record<string, (typeof ignisignEventSchemas)[keyof typeof ignisignEventSchemas]>> = ignisignEventSchemas;
 
   return defineProvider<IgnisignTypes, IgnisignFacts>({
-    kind: 'ignisign',
-    events: KNOWN_NAMES,
+    ...ignisignPlatform,
     timeoutMs: options.timeoutMs,
     maxBodyBytes: options.maxBodyBytes,
     authenticate: ignisignAuthenticator({ appId, appEnv, verifyToken: memo.verify }),

@@ -1,6 +1,7 @@
 import { CountersignError, errorMessage } from '../../errors.js';
+import { clip } from '../../limits.js';
 import type { SecretLookup } from '../../secrets.js';
-import { defineProvider, emptyResponse, type Provider } from '../../provider.js';
+import { definePlatform, defineProvider, emptyResponse, type Provider } from '../../provider.js';
 import type { DeliveryContext, ParsedEvent } from '../../types.js';
 import { parsePayload } from '../../validation.js';
 import { signitAuthenticator, type SignitApp, type SignitFacts, type SignitFreshnessOptions } from './auth.js';
@@ -67,6 +68,9 @@ export type SignitOptions = SignitCommonOptions &
 /** The event and topic names `on('<endpoint>:…')` knows. */
 const KNOWN_NAMES: readonly string[] = [...SIGNIT_EVENTS, ...Object.keys(SIGNIT_TOPICS)];
 
+/** SignIt without credentials: its event names and types, for `createHandlers` and queue workers. */
+export const signitPlatform = definePlatform<SignitTypes>({ kind: 'signit', events: KNOWN_NAMES });
+
 function invalid(message: string): CountersignError {
   return new CountersignError('PAYLOAD_INVALID', message);
 }
@@ -88,8 +92,9 @@ async function parse(ctx: DeliveryContext): Promise<ParsedEvent> {
   const rawData = decodeRawData(body.rawData);
   const match = matchSignitEvent(body.event);
   const schema = match.known ? signitPayloadSchemas[match.topic] : signitBasePayloadSchema;
-  const payload = parsePayload(schema, { ...body, rawData }, { what: `The SignIt "${match.name}" event is not valid` });
-  const rawText = typeof body.rawData === 'string' ? body.rawData : JSON.stringify(body.rawData);
+  const payload = parsePayload(schema, { ...body, rawData }, { what: `The SignIt "${clip(match.name, 64)}" event is not valid` });
+  // The raw body already holds rawData's exact text when SignIt sent it as a string (it always does).
+  const rawText = typeof body.rawData === 'string' ? body.rawData : ctx.text();
   return {
     name: match.name,
     topic: match.topic,
@@ -116,8 +121,7 @@ export function signit(options: SignitOptions): Provider<SignitTypes, SignitFact
   const cacheMs = 'secretsCacheMs' in options ? options.secretsCacheMs : undefined;
   const auth = signitAuthenticator(options.secrets ?? apps, options.freshness, cacheMs);
   return defineProvider<SignitTypes, SignitFacts>({
-    kind: 'signit',
-    events: KNOWN_NAMES,
+    ...signitPlatform,
     timeoutMs: options.timeoutMs,
     maxBodyBytes: options.maxBodyBytes,
     authenticate: (ctx) => auth.authenticate(ctx),

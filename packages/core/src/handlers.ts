@@ -1,0 +1,136 @@
+import { CountersignError } from './errors.js';
+import type { AnyEvent, EventFor, EventName, Handler, Platforms } from './events.js';
+import { silentLogger, type Logger } from './logger.js';
+import { warnUnknownEvent } from './provider.js';
+import type { DispatchInfo, QueuedEvent } from './queue/types.js';
+
+export interface ErrorInfo {
+  /** The attempt that failed (1-based). */
+  attempt: number;
+  /** Whether the queue will try the event again. */
+  willRetry: boolean;
+}
+
+/**
+ * The handlers of a set of endpoints, and the dispatch that runs them for a queued event. It needs no endpoint
+ * secret, only what each endpoint's platform is (`adobeSignPlatform`, ...: its event names and how to revive a
+ * payload that went through JSON), so a queue worker holds handlers without holding credentials:
+ *
+ * ```ts
+ * const handlers = createHandlers({ 'adobe-sign': adobeSignPlatform, docstudio: docstudioPlatform });
+ * handlers.on('adobe-sign:AGREEMENT_WORKFLOW_COMPLETED', async (event) => archive(event.payload.agreement.id));
+ * createWorker(handlers, { connection: process.env.REDIS_URL! });
+ * ```
+ *
+ * A receiver builds one from its endpoints (`receiver.on(...)` registers there), or takes yours as `handlers`.
+ */
+export interface HandlerRegistry<E extends Platforms> {
+  /** The platforms by endpoint name. */
+  readonly platforms: E;
+  /** Run `handler` for an event name, a topic (`ignisign:SIGNATURE_REQUEST`) or every event of an endpoint (`adobe:*`). */
+  on<N extends EventName<E>>(name: N | readonly N[], handler: Handler<EventFor<E, N>>): this;
+  /** Run `handler` for every event of every endpoint. */
+  onAny(handler: Handler<AnyEvent<E>>): this;
+  /** Called when a handler fails (the event is retried or, after the last attempt, dead-lettered). */
+  onError(handler: (error: unknown, event: AnyEvent<E>, info: ErrorInfo) => unknown): this;
+  /** Run the handlers of one queued event; rejects when one failed (the queue then retries). */
+  dispatch(event: QueuedEvent, info: DispatchInfo): Promise<void>;
+  /** The names handlers are registered under (`adobe-sign:AGREEMENT_CREATED`, `adobe-sign:*`, `*` for onAny). */
+  names(): string[];
+}
+
+export interface HandlerRegistryOptions {
+  /** Where handler failures and names no platform knows are reported. Default: silent. */
+  logger?: Logger;
+}
+
+/** Create the handlers of a set of endpoints, from their platforms (or their providers: a provider is a platform). */
+export function createHandlers<const E extends Platforms>(platforms: E, options: HandlerRegistryOptions = {}): HandlerRegistry<E> {
+  if (typeof platforms !== 'object' || platforms === null || Object.keys(platforms).length === 0) {
+    throw new CountersignError('CONFIG_INVALID', 'createHandlers: name at least one endpoint and its platform, e.g. { "adobe-sign": adobeSignPlatform }.');
+  }
+  const logger = options.logger ?? silentLogger;
+  const byName = new Map(Object.entries(platforms));
+  const handlers = new Map<string, Array<Handler<never>>>();
+  const anyHandlers: Array<Handler<never>> = [];
+  const errorHandlers: Array<(error: unknown, event: never, info: ErrorInfo) => unknown> = [];
+
+  async function dispatch(queued: QueuedEvent, info: DispatchInfo): Promise<void> {
+    const platform = byName.get(queued.endpoint);
+    const payload = platform?.revive ? platform.revive(queued) : queued.payload;
+    const delivery = queued.delivery;
+    const event = {
+      id: queued.id,
+      key: queued.key,
+      endpoint: queued.endpoint,
+      name: queued.name,
+      topic: queued.topic,
+      known: queued.known,
+      payload,
+      receivedAt: new Date(queued.receivedAt),
+      attempt: info.attempt,
+      delivery: {
+        receivedAt: new Date(delivery?.receivedAt ?? queued.receivedAt),
+        attempt: delivery?.attempt,
+        account: delivery?.account,
+        headers: delivery?.headers ?? {},
+      },
+    };
+    const run: Array<Handler<never>> = [];
+    const add = (list: Array<Handler<never>> | undefined): void => {
+      if (list) run.push(...list);
+    };
+    add(handlers.get(`${queued.endpoint}:${queued.name}`));
+    if (queued.topic !== undefined && queued.topic !== queued.name) add(handlers.get(`${queued.endpoint}:${queued.topic}`));
+    add(handlers.get(`${queued.endpoint}:*`));
+    add(anyHandlers);
+    if (run.length === 0) {
+      logger.debug({ endpoint: queued.endpoint, event: queued.name }, 'no handler for event');
+      return;
+    }
+    try {
+      for (const handler of run) await handler(event as never);
+    } catch (error) {
+      const willRetry = info.attempt < info.maxAttempts;
+      logger.error({ endpoint: queued.endpoint, event: queued.name, id: queued.id, attempt: info.attempt, willRetry, err: error }, 'handler failed');
+      for (const onError of errorHandlers) {
+        try {
+          await onError(error, event as never, { attempt: info.attempt, willRetry });
+        } catch (inner) {
+          logger.error({ err: inner }, 'onError handler threw');
+        }
+      }
+      throw error;
+    }
+  }
+
+  const registry: HandlerRegistry<E> = {
+    platforms,
+    on(name, handler) {
+      const names: readonly string[] = typeof name === 'string' ? [name] : (name as readonly string[]);
+      for (const n of names) {
+        const colon = n.indexOf(':');
+        const platform = colon === -1 ? undefined : byName.get(n.slice(0, colon));
+        if (platform === undefined) {
+          throw new CountersignError('CONFIG_INVALID', `on("${n}"): the name must start with a configured endpoint, e.g. "${[...byName.keys()][0]}:*".`);
+        }
+        warnUnknownEvent(n, platform, logger);
+        const list = handlers.get(n) ?? [];
+        list.push(handler as Handler<never>);
+        handlers.set(n, list);
+      }
+      return registry;
+    },
+    onAny(handler) {
+      anyHandlers.push(handler as Handler<never>);
+      return registry;
+    },
+    onError(handler) {
+      errorHandlers.push(handler as (error: unknown, event: never, info: ErrorInfo) => unknown);
+      return registry;
+    },
+    dispatch,
+    names: () => [...handlers.keys(), ...(anyHandlers.length > 0 ? ['*'] : [])],
+  };
+  return registry;
+}
