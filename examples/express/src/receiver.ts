@@ -12,6 +12,11 @@
  */
 import {
   adobeSign,
+  adobeSignPlatform,
+  docstudioPlatform,
+  ignisignPlatform,
+  signitPlatform,
+  type HandlerRegistry,
   createReceiver,
   docstudio,
   ignisign,
@@ -88,8 +93,19 @@ function storesFromEnv(env: Env): { dedupe?: DedupeStore; queue?: EventQueue; pr
   };
 }
 
+/**
+ * Every platform the examples serve, without credentials: what a worker needs to run the handlers (it holds no
+ * endpoint secret and needs only REDIS_URL).
+ */
+export const examplePlatforms = {
+  'adobe-sign': adobeSignPlatform,
+  ignisign: ignisignPlatform,
+  signit: signitPlatform,
+  docstudio: docstudioPlatform,
+} as const;
+
 /** One JSON line per handled event on stdout: the contract every example shares. */
-export function printEvents(receiver: Receiver<Endpoints>): void {
+export function printEvents(receiver: Pick<Receiver<Endpoints>, 'onAny'> | HandlerRegistry<typeof examplePlatforms>): void {
   receiver.onAny((event) => {
     process.stdout.write(
       `${JSON.stringify({

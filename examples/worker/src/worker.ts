@@ -2,33 +2,29 @@
  * The queue worker of production mode: receivers started with REDIS_URL only accept and enqueue; this process
  * runs the handlers from BullMQ and prints the same one-JSON-line-per-event stdout as the in-memory examples.
  *
- *   REDIS_URL=redis://127.0.0.1:6379 ADOBE_SIGN_CLIENT_IDS=... npx -y pnpm@10.34.8 --filter @countersign/example-worker start
+ *   REDIS_URL=redis://127.0.0.1:6379 npx -y pnpm@10.34.8 --filter @countersign/example-worker start
  *
- * It needs the same endpoint variables as the receivers (the providers revive payloads for the handlers).
+ * It needs no endpoint secret: handlers are registered on the platforms (`createHandlers`), which know the event
+ * names, the types and how to revive payloads; only the receivers hold credentials.
  */
 import { createWorker } from '@countersign/bullmq';
-import { closeOnSignals, createExampleReceiver, printEvents, startupFailure, type ExampleReceiver } from '@countersign/example-express/receiver';
+import { createHandlers, jsonLogger } from '@countersign/core';
+import { closeOnSignals, examplePlatforms, printEvents, startupFailure } from '@countersign/example-express/receiver';
 
 const redisUrl = process.env.REDIS_URL;
 if (!redisUrl) startupFailure(new Error('REDIS_URL is required: the worker takes its events from BullMQ on Redis.'));
 
-let example: ExampleReceiver;
-try {
-  example = createExampleReceiver();
-} catch (error) {
-  startupFailure(error);
-}
-const { receiver } = example;
-printEvents(receiver);
+const logger = jsonLogger((process.env.LOG_LEVEL as 'debug' | 'info' | 'warn' | 'error' | undefined) ?? 'info');
+const handlers = createHandlers(examplePlatforms, { logger });
+printEvents(handlers);
 
-const worker = createWorker(receiver, {
+const worker = createWorker(handlers, {
   connection: redisUrl,
   queueName: process.env.COUNTERSIGN_QUEUE ?? 'countersign',
   concurrency: Number(process.env.WORKER_CONCURRENCY ?? 10),
-  logger: receiver.logger,
+  logger,
 });
-receiver.logger.info({ endpoints: Object.keys(receiver.endpoints) }, 'worker started');
+logger.info({ endpoints: Object.keys(examplePlatforms) }, 'worker started');
 closeOnSignals(async () => {
   await worker.close();
-  await receiver.close();
 });

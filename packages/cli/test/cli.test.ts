@@ -149,7 +149,7 @@ describe('countersign subscriptions (as a process)', () => {
     expect(refused.code).toBe(EXIT.USAGE);
     expect(refused.stderr).toContain('--yes');
     expect(mutating()).toBe(0);
-  });
+  }, 120_000);
 
   it('apply --yes creates the subscriptions; a second apply changes nothing; check finds nothing and the test deliveries reach the receiver', async () => {
     const first = await cli(['subscriptions', 'apply', '--yes']);
@@ -178,7 +178,7 @@ describe('countersign subscriptions (as a process)', () => {
     const list = await cli(['subscriptions', 'list', '--endpoint', 'docstudio', '--verbose']);
     expect(list.code).toBe(EXIT.OK);
     expect(list.stdout).toMatch(new RegExp(`^ {2}\\* \\S+ active ${server.url}/webhooks/docstudio \\[all events\\] successCode=202`, 'm'));
-  });
+  }, 120_000);
 
   it('check reports a planted mismatch with its fix and exits 1; apply mends it', async () => {
     const [callback] = docstudio.callbacks();
@@ -195,14 +195,14 @@ describe('countersign subscriptions (as a process)', () => {
     expect(check.stdout).toMatch(/fix: Set DOCSTUDIO_SUCCESS_CODE/);
     expect((await cli(['subscriptions', 'apply', '--yes', '-e', 'docstudio'])).stdout).toContain('± replace');
     expect((await cli(['subscriptions', 'check', '-e', 'docstudio'])).code).toBe(EXIT.OK);
-  });
+  }, 120_000);
 
   it('skips an endpoint whose API access is not set, with a line saying which variables to set', async () => {
     const result = await cli(['subscriptions', 'plan'], { ADOBE_SIGN_ACCESS_TOKEN: undefined, SIGNIT_API_KEY: undefined });
     expect(result.code).toBe(EXIT.OK);
     expect(result.stdout).toContain('adobe-sign (Acrobat Sign): skipped, its API access is not set (set ADOBE_SIGN_API_URL, ADOBE_SIGN_ACCESS_TOKEN; missing ADOBE_SIGN_ACCESS_TOKEN)');
     expect(result.stdout).toContain('signit (SignIt): skipped, its API access is not set (set SIGNIT_API_KEY, SIGNIT_API_SECRET, SIGNIT_USER_ID; missing SIGNIT_API_KEY)');
-  });
+  }, 120_000);
 
   it('exit codes: a refused credential is 4, an unknown endpoint 2, a missing public URL 3', async () => {
     const refused = await cli(['subscriptions', 'check', '-e', 'docstudio', '--verbose'], { DOCSTUDIO_API_TOKEN: 'a-revoked-docstudio-token' });
@@ -215,7 +215,7 @@ describe('countersign subscriptions (as a process)', () => {
     const noUrl = await cli(['subscriptions', 'plan'], { COUNTERSIGN_PUBLIC_URL: undefined });
     expect(noUrl.code).toBe(EXIT.CONFIG);
     expect(noUrl.stderr).toContain('COUNTERSIGN_PUBLIC_URL');
-  });
+  }, 120_000);
 
   it('remove --yes takes the endpoint off its platform (SignIt: switched off)', async () => {
     const result = await cli(['subscriptions', 'remove', '--yes', '--endpoint', 'signit,ignisign']);
@@ -223,7 +223,7 @@ describe('countersign subscriptions (as a process)', () => {
     expect(signit.webhooks().map((w) => w.status)).toEqual([0]);
     expect(ignisign.endpoints()).toEqual([]);
     expect((await cli(['subscriptions', 'remove', '--yes', '-e', 'signit'])).stdout).toContain('Nothing to remove.');
-  });
+  }, 120_000);
 
   it('--help everywhere, through the bin too', async () => {
     for (const args of [['--help'], ['subscriptions', '--help'], ['subscriptions', 'plan', '--help'], ['subscriptions', 'apply', '--help'], ['subscriptions', 'list', '--help'], ['subscriptions', 'check', '--help'], ['subscriptions', 'remove', '--help']]) {
@@ -233,14 +233,14 @@ describe('countersign subscriptions (as a process)', () => {
     const bin = await cli(['subscriptions', '--help'], {}, [BIN]);
     expect(bin.code).toBe(EXIT.OK);
     expect(bin.stdout).toContain('COUNTERSIGN_PUBLIC_URL');
-  });
+  }, 120_000);
 
   it('never prints a token, key, secret or password (every command above, --verbose included)', async () => {
     await cli(['subscriptions', 'check', '--verbose', '--json', '--test-delivery', '--docstudio-envelope', ENVELOPE]);
     const all = printed.join('\n');
     expect(all.length).toBeGreaterThan(1000);
     for (const [name, secret] of Object.entries(SECRETS)) expect(all, name).not.toContain(secret);
-  });
+  }, 120_000);
 });
 
 /** A terminal-like IO for the confirmation prompt (stdin that a person answers). */
@@ -278,5 +278,5 @@ describe('apply asks before changing anything', () => {
     const yes = memoryIo({ ...clean(), ...cliEnv() }, 'y');
     expect(await run(['subscriptions', 'apply', '-e', 'adobe-sign'], yes.io)).toBe(EXIT.OK);
     expect(adobe.webhooks()).toHaveLength(1);
-  });
+  }, 120_000);
 });
