@@ -8,6 +8,7 @@ import { boundKey, clip, MAX_EVENT_NAME_LENGTH, safeHeaderValue } from './limits
 import { silentLogger, type Logger } from './logger.js';
 import { errorResponse, type AckOutcome, type Provider } from './provider.js';
 import { createHandlers, type ErrorInfo, type HandlerRegistry } from './handlers.js';
+import { receiverOptions } from './options.js';
 import { memoryQueue } from './queue/memory.js';
 import type { DeadLetter, DispatchInfo, EventQueue, QueuedEvent } from './queue/types.js';
 import type { DeliveryContext, ParsedEvent, ParseResult, PeerCertificate, ProviderAnswer, WebhookRequest, WebhookResponse } from './types.js';
@@ -292,9 +293,10 @@ export function createReceiver<const E extends Endpoints>(options: ReceiverOptio
   const dedupe = options.dedupe ?? memoryDedupe({ logger });
   const authFailures = options.authFailureLimit === undefined ? undefined : authFailureCounter(options.authFailureLimit);
   const queue = options.queue ?? memoryQueue();
-  const defaultTimeout = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  const defaultMaxBody = options.maxBodyBytes ?? DEFAULT_MAX_BODY;
-  const claimTtlMs = options.claimTtlMs ?? DEFAULT_CLAIM_TTL_MS;
+  const checked = receiverOptions(options);
+  const defaultTimeout = checked.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const defaultMaxBody = checked.maxBodyBytes ?? DEFAULT_MAX_BODY;
+  const claimTtlMs = checked.claimTtlMs ?? DEFAULT_CLAIM_TTL_MS;
   const byName = new Map<string, Provider>(Object.entries(endpoints));
   // Typed by the receiver's own `on()`; the registry itself sees plain names.
   const handlers: HandlerRegistry<Platforms> = options.handlers ?? createHandlers<Platforms>(endpoints, { logger });

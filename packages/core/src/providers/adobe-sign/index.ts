@@ -1,6 +1,7 @@
 import { CountersignError } from '../../errors.js';
 import { definePlatform, defineProvider, type Provider } from '../../provider.js';
 import type { DeliveryContext, ParsedEvent, WebhookResponse } from '../../types.js';
+import { endpointOptions, type EndpointOptions } from '../../options.js';
 import { parsePayload } from '../../validation.js';
 import { adobeSignBearerAuth, type AdobeSignOAuthOptions } from './auth.js';
 import { adobeSignDedupeKey } from './dedupe.js';
@@ -63,6 +64,11 @@ export interface AdobeSignFacts {
   account: string;
 }
 
+/** Acrobat Sign gives up on an answer after 5 s: countersign answers within 4. */
+const ADOBE_SIGN_BUDGET_MS = 4000;
+/** Acrobat Sign retries a failed notification for 72 h: what dedupe remembers. */
+const ADOBE_SIGN_RETRY_WINDOW_MS = 72 * 60 * 60 * 1000;
+
 /** The event types of an `adobeSign()` endpoint. */
 export type AdobeSignTypes = {
   events: AdobeSignEvents;
@@ -70,7 +76,7 @@ export type AdobeSignTypes = {
   base: AdobeSignBasePayload;
 };
 
-export interface AdobeSignOptions {
+export interface AdobeSignOptions extends EndpointOptions {
   /**
    * Client ids allowed in `X-AdobeSign-ClientId`: the API application(s) that created the webhook(s), or
    * `UB7E5BXCXY` for webhooks created in the web UI. At least one. An allow-list, not authentication: see `oauth`.
@@ -78,25 +84,12 @@ export interface AdobeSignOptions {
   clientIds: string | readonly string[];
   /** Verify the OAuth 2.0 bearer token Acrobat Sign sends when the webhook uses an OAuth "webhook endpoint". */
   oauth?: AdobeSignOAuthOptions;
-  /** Time budget of one delivery (ms). Default: the receiver's (4000; Acrobat Sign waits 5 s). */
-  timeoutMs?: number;
-  /** Largest accepted body (bytes). Default: the receiver's (10 MiB, Acrobat Sign's maximum). */
-  maxBodyBytes?: number;
-  /** The 2xx status of the echo on GET and of every acknowledged notification. Default 200. */
-  successStatus?: number;
 }
 
 function configError(message: string): CountersignError {
   return new CountersignError('CONFIG_INVALID', `adobeSign: ${message}`);
 }
 
-function positive(value: number | undefined, name: string, integer: boolean): number | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0 || (integer && !Number.isInteger(value))) {
-    throw configError(`\`${name}\` must be a positive ${integer ? 'integer' : 'number'} (got ${String(value)}).`);
-  }
-  return value;
-}
 
 /** The event and topic names `on('<endpoint>:…')` knows. */
 const KNOWN_NAMES: readonly string[] = [...ADOBE_SIGN_EVENTS, ...ADOBE_SIGN_TOPICS];
@@ -135,12 +128,11 @@ const PUBLIC_CLIENT_ID_WARNING =
 export function adobeSign(options: AdobeSignOptions): Provider<AdobeSignTypes, AdobeSignFacts> {
   if (typeof options !== 'object' || options === null) throw configError('options are required, e.g. adobeSign({ clientIds: ["..."] }).');
   const clientIds = adobeSignClientIds(options.clientIds);
-  const timeoutMs = positive(options.timeoutMs, 'timeoutMs', false);
-  const maxBodyBytes = positive(options.maxBodyBytes, 'maxBodyBytes', true);
-  const successStatus = options.successStatus ?? 200;
-  if (!Number.isInteger(successStatus) || successStatus < 200 || successStatus > 299) {
-    throw configError(`\`successStatus\` must be a 2xx status: Acrobat Sign counts nothing else as delivered (got ${String(successStatus)}).`);
-  }
+  // Acrobat Sign waits 5 s for an answer and retries for 72 h.
+  const { timeoutMs, maxBodyBytes, retentionMs, successStatus } = endpointOptions('adobeSign', options, {
+    timeoutMs: ADOBE_SIGN_BUDGET_MS,
+    retentionMs: ADOBE_SIGN_RETRY_WINDOW_MS,
+  });
   const checkClientId = adobeSignClientIdCheck(clientIds);
   const checkBearer = options.oauth === undefined ? undefined : adobeSignBearerAuth(options.oauth, timeoutMs);
   const echo = adobeSignEchoes(clientIds, successStatus);
@@ -148,6 +140,7 @@ export function adobeSign(options: AdobeSignOptions): Provider<AdobeSignTypes, A
     ...adobeSignPlatform,
     timeoutMs,
     maxBodyBytes,
+    retentionMs,
     warnings: checkBearer === undefined ? [PUBLIC_CLIENT_ID_WARNING] : undefined,
     handshake: (ctx) => echo(checkClientId(ctx)),
     authenticate(ctx) {

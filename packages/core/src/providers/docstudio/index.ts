@@ -1,6 +1,7 @@
 import { CountersignError } from '../../errors.js';
 import { definePlatform, defineProvider, emptyResponse, type Provider } from '../../provider.js';
 import type { DeliveryContext, ParsedEvent } from '../../types.js';
+import { endpointOptions } from '../../options.js';
 import { parsePayload } from '../../validation.js';
 import { docstudioBasicAuth, type DocStudioFacts, type DocStudioPasswords } from './auth.js';
 import { secretSource, type SecretLookup } from '../../secrets.js';
@@ -40,14 +41,18 @@ export interface DocStudioOptions {
    */
   dangerouslyAcceptUnauthenticated?: boolean;
   /** The callback's `successCode`: every accepted (or duplicate) delivery is answered with exactly this. Default 200. */
+  successStatus?: number;
+  /** @deprecated The same as `successStatus` (DocStudio's own name for it). */
   successCode?: number;
   /**
-   * The callback's `timeout` as configured in DocStudio (ms, 100..60000, default 5000). The endpoint answers
-   * within it minus a safety margin (10%, between 50 ms and 1 s) for the network.
+   * The callback's `timeout` as configured in DocStudio (ms, 100..60000, default 5000): the platform's setting. The
+   * endpoint answers within it minus a safety margin (10%, between 50 ms and 1 s) for the network.
    */
   timeoutMs?: number;
   /** Largest accepted body (bytes). Default: the receiver's. */
   maxBodyBytes?: number;
+  /** How long accepted events are remembered for dedupe (ms). Default: the store's (72 h). */
+  retentionMs?: number;
 }
 
 function configError(message: string): CountersignError {
@@ -89,7 +94,15 @@ export const docstudioPlatform = definePlatform<DocStudioTypes>({ kind: 'docstud
  */
 export function docstudio(options: DocStudioOptions): Provider<DocStudioTypes, DocStudioFacts> {
   if (typeof options !== 'object' || options === null) throw configError('options are required, e.g. docstudio({ login, password, successCode }).');
-  const { login, password, successCode = 200, timeoutMs = 5000, maxBodyBytes } = options;
+  const { login, password, timeoutMs = 5000 } = options;
+  if (options.successStatus !== undefined && options.successCode !== undefined && options.successStatus !== options.successCode) {
+    throw configError('`successStatus` and its deprecated alias `successCode` disagree: give one.');
+  }
+  const { maxBodyBytes, retentionMs, successStatus: successCode } = endpointOptions('docstudio', {
+    maxBodyBytes: options.maxBodyBytes,
+    retentionMs: options.retentionMs,
+    successStatus: options.successStatus ?? options.successCode,
+  });
   const unauthenticated = options.dangerouslyAcceptUnauthenticated === true;
   const { credentials } = options;
   let passwords: DocStudioPasswords | undefined;
@@ -111,9 +124,6 @@ export function docstudio(options: DocStudioOptions): Provider<DocStudioTypes, D
     if (typeof login !== 'string' || login.includes(':')) throw configError('`login` must be a string without ":" (HTTP Basic cannot carry one).');
     passwords = { login, passwords: list };
   }
-  if (!Number.isInteger(successCode) || successCode < 200 || successCode > 299) {
-    throw configError(`\`successCode\` must be the 2xx code configured on the callback (got ${String(successCode)}).`);
-  }
   if (typeof timeoutMs !== 'number' || !Number.isFinite(timeoutMs) || timeoutMs < 100 || timeoutMs > 60_000) {
     throw configError(`\`timeoutMs\` must be the callback's timeout, 100..60000 ms as DocStudio allows (got ${String(timeoutMs)}).`);
   }
@@ -122,6 +132,7 @@ export function docstudio(options: DocStudioOptions): Provider<DocStudioTypes, D
     ...docstudioPlatform,
     timeoutMs: budget(timeoutMs),
     maxBodyBytes,
+    retentionMs,
     warnings: unauthenticated
       ? ['docstudio: `dangerouslyAcceptUnauthenticated` is set: deliveries are not authenticated, anyone who knows the URL can post events.']
       : undefined,

@@ -1,5 +1,6 @@
 import { CountersignError } from '../../errors.js';
 import { definePlatform, defineProvider, jsonResponse, type Provider } from '../../provider.js';
+import { endpointOptions, type EndpointOptions } from '../../options.js';
 import { parsePayload } from '../../validation.js';
 import { ignisignAuthenticator, type IgnisignFacts } from './auth.js';
 import { ignisignDedupeKey } from './dedupe.js';
@@ -25,7 +26,7 @@ export type IgnisignTypes = {
   base: IgnisignEnvelope;
 };
 
-export interface IgnisignOptions {
+export interface IgnisignOptions extends EndpointOptions {
   /** The Ignisign app id (`appId_…`) whose webhooks this endpoint receives. */
   appId: string;
   /** The app environment the webhook was created in. */
@@ -44,10 +45,6 @@ export interface IgnisignOptions {
    * `@countersign/redis` (you close it).
    */
   tokenMemo?: TokenMemoStore;
-  /** Time budget of one delivery (ms), the remote token check included. Default: the receiver's. */
-  timeoutMs?: number;
-  /** Largest accepted body (bytes). Default: the receiver's. */
-  maxBodyBytes?: number;
 }
 
 function configError(message: string): CountersignError {
@@ -81,12 +78,14 @@ export function ignisign(options: IgnisignOptions): Provider<IgnisignTypes, Igni
     throw configError('`tokenMemo` must be a token memo store (with get and set), e.g. memoryTokenMemo() or redisTokenMemo().');
   }
   const memo = checkOncePerToken(verifyToken, store);
+  const common = endpointOptions('ignisign', options);
   const schemas: Readonly<Record<string, (typeof ignisignEventSchemas)[keyof typeof ignisignEventSchemas]>> = ignisignEventSchemas;
 
   return defineProvider<IgnisignTypes, IgnisignFacts>({
     ...ignisignPlatform,
-    timeoutMs: options.timeoutMs,
-    maxBodyBytes: options.maxBodyBytes,
+    timeoutMs: common.timeoutMs,
+    maxBodyBytes: common.maxBodyBytes,
+    retentionMs: common.retentionMs,
     authenticate: ignisignAuthenticator({ appId, appEnv, verifyToken: memo.verify }),
     async parse(ctx) {
       const body = ctx.json();
@@ -102,6 +101,6 @@ export function ignisign(options: IgnisignOptions): Provider<IgnisignTypes, Igni
     },
     // The event is queued (now or earlier): the memo stops vouching for its token, a later copy is a replay.
     acknowledged: (ctx, facts) => memo.acknowledged(facts.token, ctx.body),
-    acknowledge: (_ctx, outcome) => jsonResponse(200, outcome === 'duplicate' ? { received: true, duplicate: true } : { received: true }),
+    acknowledge: (_ctx, outcome) => jsonResponse(common.successStatus, outcome === 'duplicate' ? { received: true, duplicate: true } : { received: true }),
   });
 }

@@ -3,6 +3,7 @@ import { clip } from '../../limits.js';
 import type { SecretLookup } from '../../secrets.js';
 import { definePlatform, defineProvider, emptyResponse, type Provider } from '../../provider.js';
 import type { DeliveryContext, ParsedEvent } from '../../types.js';
+import { endpointOptions, type EndpointOptions } from '../../options.js';
 import { parsePayload } from '../../validation.js';
 import { signitAuthenticator, type SignitApp, type SignitFacts, type SignitFreshnessOptions } from './auth.js';
 import { signitDedupeKey } from './dedupe.js';
@@ -28,17 +29,13 @@ export type SignitTypes = {
   base: SignitBasePayload;
 };
 
-interface SignitCommonOptions {
+interface SignitCommonOptions extends EndpointOptions {
   /**
    * Refuse deliveries whose `X-Signit-Date` is more than `windowMs` from now, and replays of an
    * `X-Signit-Nonce`. Off by default: SignIt does not document its retry policy, and its dates are only as good
    * as both clocks.
    */
   freshness?: SignitFreshnessOptions;
-  /** Time budget of one delivery (ms). Default: the receiver's. */
-  timeoutMs?: number;
-  /** Largest accepted body (bytes). Default: the receiver's. */
-  maxBodyBytes?: number;
 }
 
 export type SignitOptions = SignitCommonOptions &
@@ -120,13 +117,15 @@ export function signit(options: SignitOptions): Provider<SignitTypes, SignitFact
   const apps = options.apps ?? [{ appId: options.appId, appSecret: options.appSecret } as SignitApp];
   const cacheMs = 'secretsCacheMs' in options ? options.secretsCacheMs : undefined;
   const auth = signitAuthenticator(options.secrets ?? apps, options.freshness, cacheMs);
+  const common = endpointOptions('signit', options);
   return defineProvider<SignitTypes, SignitFacts>({
     ...signitPlatform,
-    timeoutMs: options.timeoutMs,
-    maxBodyBytes: options.maxBodyBytes,
+    timeoutMs: common.timeoutMs,
+    maxBodyBytes: common.maxBodyBytes,
+    retentionMs: common.retentionMs,
     authenticate: (ctx) => auth.authenticate(ctx),
     parse,
     acknowledged: (_ctx, facts) => auth.acknowledged(facts),
-    acknowledge: () => emptyResponse(200),
+    acknowledge: () => emptyResponse(common.successStatus),
   });
 }
