@@ -36,7 +36,7 @@ const OTHER_CLIENT_ID = 'CBJCHBCAABAAs3c0ndApp';
 const UI_CLIENT_ID = 'UB7E5BXCXY';
 const ECHO = 'X-AdobeSign-ClientId';
 
-/** The event names of PROVIDERS.md §1, written out here so the provider's own lists are checked against them. */
+/** The event names Adobe documents (docs/providers/adobe-sign.md), written out here so the provider's own lists are checked against them. */
 const DOCUMENTED_EVENTS = {
   AGREEMENT: [
     'AGREEMENT_CREATED', 'AGREEMENT_ACTION_REQUESTED', 'AGREEMENT_ACTION_COMPLETED', 'AGREEMENT_ACTION_DELEGATED',
@@ -457,7 +457,7 @@ describe('adobe-sign: lenient parsing', () => {
 });
 
 describe('adobe-sign: every documented event', () => {
-  it('knows exactly the events of PROVIDERS.md, by family', () => {
+  it('knows exactly the events Adobe documents (docs/providers/adobe-sign.md), by family', () => {
     expect([...ADOBE_SIGN_AGREEMENT_EVENTS].sort()).toEqual([...DOCUMENTED_EVENTS.AGREEMENT].sort());
     expect([...ADOBE_SIGN_WIDGET_EVENTS].sort()).toEqual([...DOCUMENTED_EVENTS.WIDGET].sort());
     expect([...ADOBE_SIGN_MEGASIGN_EVENTS].sort()).toEqual([...DOCUMENTED_EVENTS.MEGASIGN].sort());

@@ -1,4 +1,4 @@
-/** DocStudio envelope statuses (PROVIDERS.md §4): each is an event name (`docstudio:COMPLETED`). */
+/** DocStudio envelope statuses (docs/providers/docstudio.md): each is an event name (`docstudio:COMPLETED`). */
 export const DOCSTUDIO_STATUSES = ['DRAFT', 'SENT', 'WAITING', 'COMPLETED', 'CANCELLED', 'EXPIRED', 'ON_APPROVAL'] as const;
 
 export type DocStudioStatus = (typeof DOCSTUDIO_STATUSES)[number];

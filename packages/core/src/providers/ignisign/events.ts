@@ -1,5 +1,5 @@
 /**
- * Ignisign's webhook topics and the actions each one sends, as wire values (PROVIDERS.md §2: the public docs
+ * Ignisign's webhook topics and the actions each one sends, as wire values (docs/providers/ignisign.md: the public docs
  * misname two topics; these are the names actually sent). `ID_PROOFING` and `SIGNER_AUTH` are reserved by
  * Ignisign and not listed: should they start arriving, they pass through as unknown events.
  */

@@ -1,5 +1,5 @@
 /**
- * SignIt event names (PROVIDERS.md §3), grouped by topic. Both API generations are listed: the open platform
+ * SignIt event names (docs/providers/signit.md), grouped by topic. Both API generations are listed: the open platform
  * (`envelopeStarted`, `participantRejected`, ...) and the older REST one (`envelopeStart`, `recipientConfirm`, ...).
  * SignIt's own SDK matches names case-insensitively; so does this provider, dispatching under the spelling below.
  */
