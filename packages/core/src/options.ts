@@ -1,4 +1,5 @@
 import { CountersignError } from './errors.js';
+import { checkClientCertificateRequirement, type ClientCertificateRequirement } from './tls.js';
 
 /** The options every built-in endpoint takes, checked in one place. */
 export interface EndpointOptions {
@@ -13,6 +14,11 @@ export interface EndpointOptions {
   retentionMs?: number | undefined;
   /** The 2xx status of every acknowledged delivery. Default 200. */
   successStatus?: number | undefined;
+  /**
+   * Require a TLS client certificate (mutual TLS, e.g. Acrobat Sign's): deliveries without a matching one are
+   * refused with 403 before anything else. Every Node-based adapter passes the certificate to the core.
+   */
+  clientCertificate?: ClientCertificateRequirement | undefined;
 }
 
 /** The longest budget countersign accepts: no platform waits longer than a minute for an answer. */
@@ -45,8 +51,15 @@ export function endpointOptions(
   owner: string,
   options: EndpointOptions,
   defaults: { timeoutMs?: number; retentionMs?: number } = {},
-): { timeoutMs: number | undefined; maxBodyBytes: number | undefined; retentionMs: number | undefined; successStatus: number } {
+): {
+  timeoutMs: number | undefined;
+  maxBodyBytes: number | undefined;
+  retentionMs: number | undefined;
+  successStatus: number;
+  clientCertificate: ClientCertificateRequirement | undefined;
+} {
   return {
+    clientCertificate: checkClientCertificateRequirement(owner, options.clientCertificate),
     timeoutMs: check(owner, 'timeoutMs', options.timeoutMs, 'budget') ?? defaults.timeoutMs,
     maxBodyBytes: check(owner, 'maxBodyBytes', options.maxBodyBytes, 'bytes'),
     retentionMs: check(owner, 'retentionMs', options.retentionMs, 'duration') ?? defaults.retentionMs,

@@ -1,5 +1,6 @@
 import type { CountersignError } from './errors.js';
 import type { Logger } from './logger.js';
+import type { ClientCertificateRequirement } from './tls.js';
 import type { DeliveryContext, ParseResult, WebhookResponse } from './types.js';
 
 /** How the pipeline ended for a delivery that passed authentication and validation. */
@@ -61,6 +62,8 @@ export interface Provider<T extends ProviderTypes = ProviderTypes, F = unknown> 
   readonly maxBodyBytes?: number | undefined;
   /** How long accepted events are remembered for dedupe (ms): the platform's retry window. Default: the store's. */
   readonly retentionMs?: number | undefined;
+  /** The TLS client certificate this endpoint requires (mutual TLS), checked before `authenticate`. */
+  readonly clientCertificate?: ClientCertificateRequirement | undefined;
   /** Request headers copied into `event.delivery.headers` (lower-case names), e.g. `['x-yousign-retry']`. */
   readonly deliveryHeaders?: readonly string[] | undefined;
   /**

@@ -9,6 +9,7 @@ import { silentLogger, type Logger } from './logger.js';
 import { errorResponse, type AckOutcome, type Provider } from './provider.js';
 import { createHandlers, type ErrorInfo, type HandlerRegistry } from './handlers.js';
 import { receiverOptions } from './options.js';
+import { clientCertificateError } from './tls.js';
 import { memoryQueue } from './queue/memory.js';
 import type { DeadLetter, DispatchInfo, EventQueue, QueuedEvent } from './queue/types.js';
 import type { DeliveryContext, ParsedEvent, ParseResult, PeerCertificate, ProviderAnswer, WebhookRequest, WebhookResponse } from './types.js';
@@ -323,6 +324,11 @@ export function createReceiver<const E extends Endpoints>(options: ReceiverOptio
   }
 
   async function deliver(name: string, provider: Provider, method: string, request: WebhookRequest, deadline: Deadline): Promise<WebhookResponse> {
+    // Mutual TLS first: a sender without the required certificate gets nothing else, its body is not even read.
+    if (provider.clientCertificate !== undefined) {
+      const problem = clientCertificateError(request.peerCertificate, provider.clientCertificate);
+      if (problem !== undefined) throw new CountersignError('AUTH_FORBIDDEN', problem);
+    }
     const headers = readHeaders(request.headers);
     const limit = provider.maxBodyBytes ?? defaultMaxBody;
     const body = method === 'GET' || method === 'HEAD' ? new Uint8Array(0) : await readBody(request.body, limit, headers.get('content-length'), deadline);

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { CountersignError, errorResponse, type BodyInput, type AnyReceiver, type WebhookResponse } from '@countersign/core';
+import { CountersignError, errorResponse, type BodyInput, type AnyReceiver } from '@countersign/core';
+import { nodePeerCertificate, writeNodeResponse } from '@countersign/node';
 
 /** What the middleware needs of a receiver. */
 export type ExpressReceiver = Pick<AnyReceiver, 'handle' | 'logger'>;
@@ -27,18 +28,6 @@ const alreadyParsed = (): CountersignError =>
       'Mount countersign before the body parser (app.use("/webhooks", countersign(receiver)) above app.use(express.json())), ' +
       'or use express.raw({ type: "*/*", limit: "10mb" }) on the webhook route.',
   );
-
-/**
- * Write the answer. With its length known, Node sends head and body in one write instead of chunked encoding.
- * When the body was not read to its end (413, or the time budget ran out while the sender was still sending),
- * the connection is closed after the answer instead of reading on: a sender dribbling a byte a second holds nothing.
- */
-function send(req: IncomingMessage, res: ServerResponse, answer: WebhookResponse): void {
-  const headers: Record<string, string | number> = { ...answer.headers, 'content-length': Buffer.byteLength(answer.body) };
-  if (!req.complete) headers['connection'] = 'close';
-  res.writeHead(answer.status, headers);
-  res.end(answer.body);
-}
 
 function pathOf(url: string): string {
   const query = url.search(/[?#]/);
@@ -76,14 +65,22 @@ export function countersign(receiver: ExpressReceiver, options: CountersignExpre
     } else if (req.readableEnded) {
       const error = alreadyParsed();
       receiver.logger.error({ code: error.code }, error.message);
-      return send(req, res, errorResponse(error));
+      return writeNodeResponse(req, res, errorResponse(error));
     } else {
       body = req;
     }
     const endpoint = options.endpoint ?? endpointOf(req);
     receiver
-      .handle({ method: req.method ?? 'GET', endpoint, query: queryOf(req.originalUrl ?? req.url ?? ''), headers: req.headers, body, remoteAddress: req.socket.remoteAddress })
-      .then((answer) => send(req, res, answer))
+      .handle({
+        method: req.method ?? 'GET',
+        endpoint,
+        query: queryOf(req.originalUrl ?? req.url ?? ''),
+        headers: req.headers,
+        body,
+        peerCertificate: nodePeerCertificate(req),
+        remoteAddress: req.socket.remoteAddress,
+      })
+      .then((answer) => writeNodeResponse(req, res, answer))
       .catch(next);
   };
 }

@@ -2,6 +2,7 @@ import type { Readable } from 'node:stream';
 import type { FastifyError, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { AnyReceiver } from '@countersign/core';
+import { nodePeerCertificate } from '@countersign/node';
 
 export interface CountersignFastifyOptions {
   receiver: Pick<AnyReceiver, 'handle'>;
@@ -25,6 +26,7 @@ const plugin: FastifyPluginAsync<CountersignFastifyOptions> = async (fastify, { 
       query,
       headers: request.headers,
       body,
+      peerCertificate: nodePeerCertificate(request.raw),
       remoteAddress: request.raw.socket.remoteAddress,
     });
     // A body not read to its end (413, or the budget ran out mid-body): close the connection rather than read on.

@@ -1,13 +1,16 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TLSSocket } from 'node:tls';
-import { CountersignError, errorResponse, type PeerCertificate, type AnyReceiver, type WebhookResponse } from '@countersign/core';
+import {
+  clientCertificateError,
+  CountersignError,
+  errorResponse,
+  type AnyReceiver,
+  type ClientCertificateRequirement,
+  type PeerCertificate,
+  type WebhookResponse,
+} from '@countersign/core';
 
-export interface ClientCertificateRequirement {
-  /** Accepted SHA-256 fingerprints (`AB:CD:...`, case and colons ignored). Pinning: the certificate need not chain to a CA. */
-  fingerprint256?: string | readonly string[];
-  /** Subject fields that must match exactly, e.g. `{ CN: 'webhooks.adobesign.com' }`. Without a fingerprint, the TLS layer must also have validated the certificate (`ca` + `requestCert`). */
-  subject?: Readonly<Record<string, string>>;
-}
+export type { ClientCertificateRequirement } from '@countersign/core';
 
 export interface ListenerOptions {
   /** Path prefix this listener owns; requests go to `<prefix>/<endpoint>`. Default `/webhooks`. */
@@ -23,7 +26,7 @@ export type Listener = (req: IncomingMessage, res: ServerResponse, next?: (error
  * When the body was not read to its end (413, a refusal before reading, or the time budget ran out while the sender
  * was still sending), the connection is closed after the answer instead of reading on: a dribbling sender holds nothing.
  */
-function send(req: IncomingMessage, res: ServerResponse, answer: WebhookResponse): void {
+export function writeNodeResponse(req: IncomingMessage, res: ServerResponse, answer: WebhookResponse): void {
   const headers: Record<string, string | number> = { ...answer.headers, 'content-length': Buffer.byteLength(answer.body) };
   if (!req.complete) headers['connection'] = 'close';
   res.writeHead(answer.status, headers);
@@ -31,27 +34,15 @@ function send(req: IncomingMessage, res: ServerResponse, answer: WebhookResponse
 }
 
 function refuse(req: IncomingMessage, res: ServerResponse, error: CountersignError): void {
-  send(req, res, errorResponse(error));
+  writeNodeResponse(req, res, errorResponse(error));
 }
 
-function peerCertificate(req: IncomingMessage): PeerCertificate | undefined {
+/** The TLS client certificate of a request's connection, as the core takes it (undefined over plain HTTP). */
+export function nodePeerCertificate(req: IncomingMessage): PeerCertificate | undefined {
   const socket = req.socket as Partial<TLSSocket>;
   const cert = socket.encrypted ? socket.getPeerCertificate?.() : undefined;
   if (!cert?.fingerprint256) return undefined;
   return { fingerprint256: cert.fingerprint256, subject: cert.subject as PeerCertificate['subject'], authorized: socket.authorized === true };
-}
-
-const normalise = (fingerprint: string): string => fingerprint.replace(/:/g, '').toUpperCase();
-
-function certificateError(cert: PeerCertificate | undefined, required: ClientCertificateRequirement): string | undefined {
-  if (cert === undefined) return 'This endpoint requires a TLS client certificate and none was presented.';
-  const pins = required.fingerprint256 === undefined ? [] : [required.fingerprint256].flat().map(normalise);
-  if (pins.length > 0 && !pins.includes(normalise(cert.fingerprint256 ?? ''))) return 'The TLS client certificate is not one of the pinned fingerprints.';
-  if (pins.length === 0 && !cert.authorized) return 'The TLS client certificate was not validated by the server (configure `ca` and `requestCert`, or pin its fingerprint).';
-  for (const [field, value] of Object.entries(required.subject ?? {})) {
-    if (cert.subject?.[field] !== value) return `The TLS client certificate's subject ${field} does not match.`;
-  }
-  return undefined;
 }
 
 /**
@@ -69,8 +60,8 @@ export function createListener(receiver: Pick<AnyReceiver, 'handle'>, options: L
       if (next) return next();
       return refuse(req, res, new CountersignError('ENDPOINT_NOT_FOUND', `No webhook endpoint is served at ${path.slice(0, 100)}; endpoints live under ${prefix}/<name>.`));
     }
-    const cert = peerCertificate(req);
-    const certError = required && certificateError(cert, required);
+    const cert = nodePeerCertificate(req);
+    const certError = required && clientCertificateError(cert, required);
     if (certError) return refuse(req, res, new CountersignError('AUTH_FORBIDDEN', certError));
     // The core reads `req` itself and stops at the size limit. It matches `/<name>` literally: `<prefix>/x/<name>`
     // and encoded names are 404s.
@@ -85,7 +76,7 @@ export function createListener(receiver: Pick<AnyReceiver, 'handle'>, options: L
     };
     receiver
       .handle(request)
-      .then((answer) => send(req, res, answer))
+      .then((answer) => writeNodeResponse(req, res, answer))
       .catch((error: unknown) => (next ? next(error) : res.destroy(error instanceof Error ? error : undefined)));
   };
 }

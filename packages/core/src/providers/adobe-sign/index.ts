@@ -129,7 +129,7 @@ export function adobeSign(options: AdobeSignOptions): Provider<AdobeSignTypes, A
   if (typeof options !== 'object' || options === null) throw configError('options are required, e.g. adobeSign({ clientIds: ["..."] }).');
   const clientIds = adobeSignClientIds(options.clientIds);
   // Acrobat Sign waits 5 s for an answer and retries for 72 h.
-  const { timeoutMs, maxBodyBytes, retentionMs, successStatus } = endpointOptions('adobeSign', options, {
+  const { timeoutMs, maxBodyBytes, retentionMs, successStatus, clientCertificate } = endpointOptions('adobeSign', options, {
     timeoutMs: ADOBE_SIGN_BUDGET_MS,
     retentionMs: ADOBE_SIGN_RETRY_WINDOW_MS,
   });
@@ -141,6 +141,7 @@ export function adobeSign(options: AdobeSignOptions): Provider<AdobeSignTypes, A
     timeoutMs,
     maxBodyBytes,
     retentionMs,
+    clientCertificate,
     warnings: checkBearer === undefined ? [PUBLIC_CLIENT_ID_WARNING] : undefined,
     handshake: (ctx) => echo(checkClientId(ctx)),
     authenticate(ctx) {

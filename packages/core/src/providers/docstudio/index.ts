@@ -2,6 +2,7 @@ import { CountersignError } from '../../errors.js';
 import { definePlatform, defineProvider, emptyResponse, type Provider } from '../../provider.js';
 import type { DeliveryContext, ParsedEvent } from '../../types.js';
 import { endpointOptions } from '../../options.js';
+import type { ClientCertificateRequirement } from '../../tls.js';
 import { parsePayload } from '../../validation.js';
 import { docstudioBasicAuth, type DocStudioFacts, type DocStudioPasswords } from './auth.js';
 import { secretSource, type SecretLookup } from '../../secrets.js';
@@ -53,6 +54,8 @@ export interface DocStudioOptions {
   maxBodyBytes?: number;
   /** How long accepted events are remembered for dedupe (ms). Default: the store's (72 h). */
   retentionMs?: number;
+  /** Require a TLS client certificate (mutual TLS): see `EndpointOptions`. */
+  clientCertificate?: ClientCertificateRequirement;
 }
 
 function configError(message: string): CountersignError {
@@ -98,7 +101,8 @@ export function docstudio(options: DocStudioOptions): Provider<DocStudioTypes, D
   if (options.successStatus !== undefined && options.successCode !== undefined && options.successStatus !== options.successCode) {
     throw configError('`successStatus` and its deprecated alias `successCode` disagree: give one.');
   }
-  const { maxBodyBytes, retentionMs, successStatus: successCode } = endpointOptions('docstudio', {
+  const { maxBodyBytes, retentionMs, successStatus: successCode, clientCertificate } = endpointOptions('docstudio', {
+    clientCertificate: options.clientCertificate,
     maxBodyBytes: options.maxBodyBytes,
     retentionMs: options.retentionMs,
     successStatus: options.successStatus ?? options.successCode,
@@ -133,6 +137,7 @@ export function docstudio(options: DocStudioOptions): Provider<DocStudioTypes, D
     timeoutMs: budget(timeoutMs),
     maxBodyBytes,
     retentionMs,
+    clientCertificate,
     warnings: unauthenticated
       ? ['docstudio: `dangerouslyAcceptUnauthenticated` is set: deliveries are not authenticated, anyone who knows the URL can post events.']
       : undefined,

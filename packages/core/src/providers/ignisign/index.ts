@@ -86,6 +86,7 @@ export function ignisign(options: IgnisignOptions): Provider<IgnisignTypes, Igni
     timeoutMs: common.timeoutMs,
     maxBodyBytes: common.maxBodyBytes,
     retentionMs: common.retentionMs,
+    clientCertificate: common.clientCertificate,
     authenticate: ignisignAuthenticator({ appId, appEnv, verifyToken: memo.verify }),
     async parse(ctx) {
       const body = ctx.json();

@@ -123,6 +123,7 @@ export function signit(options: SignitOptions): Provider<SignitTypes, SignitFact
     timeoutMs: common.timeoutMs,
     maxBodyBytes: common.maxBodyBytes,
     retentionMs: common.retentionMs,
+    clientCertificate: common.clientCertificate,
     authenticate: (ctx) => auth.authenticate(ctx),
     parse,
     acknowledged: (_ctx, facts) => auth.acknowledged(facts),
