@@ -76,6 +76,11 @@ export interface ReadinessReport {
 export interface AnyReceiver {
   readonly endpoints: Endpoints;
   readonly logger: Logger;
+  /**
+   * Whether accepted events are handled in this process after the answer (the queue consumes them itself, as
+   * `memoryQueue()` does). Adapters on runtimes that may freeze after answering must then pass a keep-alive (`waitUntil`).
+   */
+  readonly runsHandlersInProcess: boolean;
   /** The whole pipeline for one HTTP delivery. Never throws: every failure is an answer. */
   handle(request: WebhookRequest): Promise<WebhookResponse>;
   /** Run the handlers for one queued event. Queues and workers call this; it rejects when a handler failed. */
@@ -329,10 +334,10 @@ export function createReceiver<const E extends Endpoints>(options: ReceiverOptio
       receivedAt: new Date().toISOString(),
     };
     try {
-      await queue.enqueue(event, { bytes: body.byteLength });
+      await queue.enqueue(event, { bytes: body.byteLength, waitUntil: request.waitUntil });
     } catch (error) {
       release();
-      if (isCountersignError(error) && error.code === 'QUEUE_FULL') throw error;
+      if (isCountersignError(error) && (error.code === 'QUEUE_FULL' || error.code === 'CONFIG_INVALID')) throw error;
       throw new CountersignError('QUEUE_UNAVAILABLE', 'The queue failed to store the event; the delivery was not accepted and the platform will retry.', {
         cause: error,
       });
@@ -459,6 +464,7 @@ export function createReceiver<const E extends Endpoints>(options: ReceiverOptio
   const receiver: Receiver<E> = {
     endpoints,
     logger,
+    runsHandlersInProcess: typeof queue.consume === 'function',
     handle,
     on(name, handler) {
       const names: readonly string[] = typeof name === 'string' ? [name] : (name as readonly string[]);

@@ -1,4 +1,5 @@
 import type { HeaderReader, HeadersInput } from './headers.js';
+import type { WaitUntil } from './queue/types.js';
 
 /**
  * A Node.js readable stream (an `IncomingMessage`), described structurally so the core needs no Node types. The
@@ -58,6 +59,11 @@ export interface WebhookRequest {
   peerCertificate?: PeerCertificate;
   /** The connection's peer address (what `authFailureLimit` counts by default), when the adapter knows it. */
   remoteAddress?: string | undefined;
+  /**
+   * The runtime's keep-alive for work after the answer (Workers' `waitUntil`, Next.js's `after`), when the adapter has
+   * one: the in-memory queue registers the delivery's handlers with it.
+   */
+  waitUntil?: WaitUntil | undefined;
 }
 
 /** The answer to send back; adapters write it verbatim. */
