@@ -102,11 +102,11 @@ function faultyStores() {
   const enqueued = new Map<string, number>();
   const hanging: Array<(error: Error) => void> = [];
   const faultyQueue: EventQueue = {
-    enqueue(event) {
+    enqueue(event, info) {
       enqueued.set(event.id, (enqueued.get(event.id) ?? 0) + 1);
       if (event.key.startsWith('hang-')) return new Promise<void>((_, reject) => hanging.push(reject));
       if (event.key.startsWith('queue-fails-')) return Promise.reject(new Error('queue is down'));
-      return queue.enqueue(event);
+      return queue.enqueue(event, info);
     },
     consume: (dispatch) => queue.consume?.(dispatch),
     deadLetters: () => queue.deadLetters(),
