@@ -235,7 +235,9 @@ export function send(baseUrl: string, request: HttpRequest, tls?: https.RequestO
   }
   return new Promise((resolve, reject) => {
     const options = { method: request.method, headers, ...(tls && { agent: false, ...tls }) };
+    let answered = false;
     const req = (url.protocol === 'https:' ? https : http).request(url, options, (res) => {
+      answered = true;
       const chunks: Buffer[] = [];
       res.on('data', (chunk: Buffer) => chunks.push(chunk));
       res.on('error', reject);
@@ -249,7 +251,10 @@ export function send(baseUrl: string, request: HttpRequest, tls?: https.RequestO
         resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text, error, json });
       });
     });
-    req.on('error', reject);
+    // A server may answer early (413) and close before the upload ends (workerd does): the answer counts.
+    req.on('error', (error) => {
+      if (!answered) reject(error);
+    });
     if (body === undefined) return void req.end();
     // Write in pieces with back-pressure, stopping early if the server already answered (e.g. 413).
     const piece = 64 * 1024;
