@@ -157,11 +157,24 @@ function environment(env: Record<string, string>): NodeJS.ProcessEnv {
   };
 }
 
+/** Process groups started here and still running: killed if this process exits without stopping them. */
+const groups = new Set<number>();
+process.once('exit', () => {
+  for (const pid of groups) {
+    try {
+      process.kill(-pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+});
+
 /** Start `command` in its own process group (stopped as a whole), reading its JSON lines. */
 export function startProcess(command: string, args: string[], options: { cwd: string; env: Record<string, string>; controlFd?: boolean }): RuntimeProcess & { control?: NodeJS.ReadableStream } {
   const stdio: Array<'ignore' | 'pipe'> = ['ignore', 'pipe', 'pipe'];
   if (options.controlFd) stdio.push('pipe');
   const proc: ChildProcess = spawn(command, args, { cwd: options.cwd, env: environment(options.env), stdio, detached: true });
+  if (proc.pid !== undefined) groups.add(proc.pid);
   const handled: Handled[] = [];
   let output = '';
   const wake = new Set<() => void>();
@@ -184,10 +197,13 @@ export function startProcess(command: string, args: string[], options: { cwd: st
     output += chunk;
     notify();
   });
-  const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => {
-    resolve(code);
-    notify();
-  }));
+  const exited = new Promise<number | null>((resolve) =>
+    proc.once('exit', (code) => {
+      if (proc.pid !== undefined) groups.delete(proc.pid);
+      resolve(code);
+      notify();
+    }),
+  );
   const running = (): boolean => proc.exitCode === null && proc.signalCode === null;
   return {
     handled,
