@@ -51,15 +51,35 @@ function contextWaitUntil(context: object | undefined): WaitUntil | undefined {
   return (promise) => waitUntil.call(candidate, promise);
 }
 
+function cutShort(received: number, declared: number): CountersignError {
+  return new CountersignError(
+    'BODY_TOO_LARGE',
+    `The runtime handed over ${received} of the ${declared} bytes the sender declared: it cut the body at its own size limit. Raise that limit above the receiver's maxBodyBytes (Next.js: experimental.proxyClientMaxBodySize).`,
+  );
+}
+
 /**
- * The request body, checked for a cut: a runtime that cuts a body at its own limit ends the stream cleanly, so the
- * receiver would see a shorter, well-formed-looking body (malformed JSON, a wrong signature) instead of a 413.
+ * The request body, checked for a cut: a runtime that cuts a body at its own limit ends it cleanly, so the receiver
+ * would see a shorter, well-formed-looking body (malformed JSON, a wrong signature) instead of a 413. With a declared
+ * length the core reads it with `arrayBuffer()` (once the length fits its limit), checked here against that length;
+ * without one it streams it, through a check of where it ended.
  */
 function checkedBody(request: Request, runtimeLimit: number | undefined): BodyInput {
   const source = request.body;
   const header = request.headers.get('content-length');
   const declared = header !== null && /^\d+$/.test(header) ? Number(header) : undefined;
-  if (source === null || (declared === undefined && runtimeLimit === undefined)) return request;
+  if (source === null) return request;
+  if (declared !== undefined) {
+    return {
+      body: source,
+      async arrayBuffer() {
+        const buffer = await request.arrayBuffer();
+        if (buffer.byteLength < declared) throw cutShort(buffer.byteLength, declared);
+        return buffer;
+      },
+    };
+  }
+  if (runtimeLimit === undefined) return request;
   const reader = source.getReader();
   let received = 0;
   return new ReadableStream<Uint8Array>({
@@ -68,16 +88,7 @@ function checkedBody(request: Request, runtimeLimit: number | undefined): BodyIn
       if (!done) {
         received += value.byteLength;
         controller.enqueue(value);
-        return;
-      }
-      if (declared !== undefined && received < declared) {
-        controller.error(
-          new CountersignError(
-            'BODY_TOO_LARGE',
-            `The runtime handed over ${received} of the ${declared} bytes the sender declared: it cut the body at its own size limit. Raise that limit above the receiver's maxBodyBytes (Next.js: experimental.proxyClientMaxBodySize).`,
-          ),
-        );
-      } else if (declared === undefined && runtimeLimit !== undefined && received > runtimeLimit - MAX_READ) {
+      } else if (received > runtimeLimit - MAX_READ) {
         controller.error(
           new CountersignError(
             'BODY_TOO_LARGE',
