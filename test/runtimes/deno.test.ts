@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeScenarios, freePort, recipes, requireBuiltPackages, requireRuntime, settings, startProcess, waitForServer, type Row } from './harness.js';
 
 // Deno runs recipes/deno.ts as it is (node_modules resolution from test/package.json), with network and environment
@@ -17,4 +17,9 @@ describe.runIf(deno !== undefined)('Deno (Deno.serve, recipes/deno.ts)', () => {
   });
   afterAll(() => row?.proc.stop());
   describeScenarios('Deno', () => row);
+
+  it('recipes/deno.ts and recipes/receiver.ts type-check (deno check, against the packages\' published types)', async () => {
+    const check = startProcess(deno as string, ['check', '--no-lock', 'deno.ts'], { cwd: recipes, env: {} });
+    expect(await check.exited, check.output()).toBe(0);
+  }, 60_000);
 });
