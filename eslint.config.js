@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['**/dist/**', '**/node_modules/**', '**/coverage/**', 'test/docs/.snippets/**'] },
+  { ignores: ['**/dist/**', '**/node_modules/**', '**/coverage/**', 'test/docs/.snippets/**', '**/.next/**', '**/next-env.d.ts', 'test/runtimes/.cache/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

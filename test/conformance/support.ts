@@ -104,11 +104,11 @@ function faultyStores() {
   const enqueued = new Map<string, number>();
   const hanging: Array<(error: Error) => void> = [];
   const faultyQueue: EventQueue = {
-    enqueue(event) {
+    enqueue(event, info) {
       enqueued.set(event.id, (enqueued.get(event.id) ?? 0) + 1);
       if (event.key.startsWith('hang-')) return new Promise<void>((_, reject) => hanging.push(reject));
       if (event.key.startsWith('queue-fails-')) return Promise.reject(new Error('queue is down'));
-      return queue.enqueue(event);
+      return queue.enqueue(event, info);
     },
     consume: (dispatch) => queue.consume?.(dispatch),
     deadLetters: () => queue.deadLetters(),
@@ -237,7 +237,9 @@ export function send(baseUrl: string, request: HttpRequest, tls?: https.RequestO
   }
   return new Promise((resolve, reject) => {
     const options = { method: request.method, headers, ...(tls && { agent: false, ...tls }) };
+    let answered = false;
     const req = (url.protocol === 'https:' ? https : http).request(url, options, (res) => {
+      answered = true;
       const chunks: Buffer[] = [];
       res.on('data', (chunk: Buffer) => chunks.push(chunk));
       res.on('error', reject);
@@ -251,7 +253,10 @@ export function send(baseUrl: string, request: HttpRequest, tls?: https.RequestO
         resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text, error, json });
       });
     });
-    req.on('error', reject);
+    // A server may answer early (413) and close before the upload ends (workerd does): the answer counts.
+    req.on('error', (error) => {
+      if (!answered) reject(error);
+    });
     if (body === undefined) return void req.end();
     // Write in pieces with back-pressure, stopping early if the server already answered (e.g. 413).
     const piece = 64 * 1024;

@@ -137,6 +137,7 @@ export async function readBody(body: BodyInput, limit: number, contentLength?: s
     try {
       bytes = new Uint8Array(await body.arrayBuffer());
     } catch (error) {
+      if (error instanceof CountersignError) throw error; // an adapter's own verdict on the body (a cut one: 413)
       throw readFailed(error);
     }
     if (bytes.byteLength > limit) throw tooLarge(limit);

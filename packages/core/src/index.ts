@@ -16,9 +16,9 @@ export type { Endpoints, Platforms, EventName, EventFor, EventOf, AnyEvent, Know
 export { memoryDedupe } from './dedupe/memory.js';
 export type { MemoryDedupe, MemoryDedupeOptions, MemoryDedupeStats } from './dedupe/memory.js';
 export type { DedupeStore, ClaimResult } from './dedupe/types.js';
-export { memoryQueue, backoffDelay } from './queue/memory.js';
+export { memoryQueue, backoffDelay, freezingRuntime } from './queue/memory.js';
 export type { MemoryQueue, MemoryQueueOptions, BackoffOptions } from './queue/memory.js';
-export type { EventQueue, EnqueueInfo, QueuedEvent, DeadLetter, Dispatch, DispatchInfo } from './queue/types.js';
+export type { EventQueue, EnqueueInfo, WaitUntil, QueuedEvent, DeadLetter, Dispatch, DispatchInfo } from './queue/types.js';
 export { timingSafeEqual, hmac, sha256Hex, toBase64, fromBase64 } from './crypto.js';
 export type { HmacAlgorithm } from './crypto.js';
 export { parsePayload, boundedArray, MAX_ISSUES } from './validation.js';

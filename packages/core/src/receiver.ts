@@ -11,7 +11,7 @@ import { createHandlers, type ErrorInfo, type HandlerRegistry } from './handlers
 import { receiverOptions } from './options.js';
 import { clientCertificateError } from './tls.js';
 import { memoryQueue } from './queue/memory.js';
-import type { DeadLetter, DispatchInfo, EventQueue, QueuedEvent } from './queue/types.js';
+import type { DeadLetter, DispatchInfo, EventQueue, QueuedEvent, WaitUntil } from './queue/types.js';
 import type { DeliveryContext, ParsedEvent, ParseResult, PeerCertificate, ProviderAnswer, WebhookRequest, WebhookResponse } from './types.js';
 
 export interface ReceiverOptions<E extends Endpoints> {
@@ -77,6 +77,11 @@ export interface ReadinessReport {
 export interface AnyReceiver {
   readonly endpoints: Endpoints;
   readonly logger: Logger;
+  /**
+   * Whether accepted events are handled in this process after the answer (the queue consumes them itself, as
+   * `memoryQueue()` does). Adapters on runtimes that may freeze after answering must then pass a keep-alive (`waitUntil`).
+   */
+  readonly runsHandlersInProcess: boolean;
   /** The whole pipeline for one HTTP delivery. Never throws: every failure is an answer. */
   handle(request: WebhookRequest): Promise<WebhookResponse>;
   /** Run the handlers for one queued event. Queues and workers call this; it rejects when a handler failed. */
@@ -366,7 +371,7 @@ export function createReceiver<const E extends Endpoints>(options: ReceiverOptio
     }
     if (deadline.expired) throw deadline.expired;
 
-    const outcome = await claimAndEnqueue(name, provider, ctx, facts, events, keys, deadline);
+    const outcome = await claimAndEnqueue(name, provider, ctx, facts, events, keys, deadline, request.waitUntil);
     try {
       const marking = provider.acknowledged?.(ctx, facts, outcome);
       if (marking instanceof Promise) await marking;
@@ -390,6 +395,7 @@ export function createReceiver<const E extends Endpoints>(options: ReceiverOptio
     events: readonly ParsedEvent[],
     keys: readonly string[],
     deadline: Deadline,
+    waitUntil: WaitUntil | undefined,
   ): Promise<AckOutcome> {
     const claimed: Array<{ index: number; key: string; token: string }> = [];
     const releaseFrom = (from: number): void => {
@@ -436,10 +442,10 @@ export function createReceiver<const E extends Endpoints>(options: ReceiverOptio
         delivery: parsed.attempt === undefined ? delivery : { ...delivery, attempt: parsed.attempt },
       };
       try {
-        await queue.enqueue(event, { bytes });
+        await queue.enqueue(event, { bytes, waitUntil });
       } catch (error) {
         releaseFrom(n);
-        if (isCountersignError(error) && error.code === 'QUEUE_FULL') throw error;
+        if (isCountersignError(error) && (error.code === 'QUEUE_FULL' || error.code === 'CONFIG_INVALID')) throw error;
         throw new CountersignError('QUEUE_UNAVAILABLE', 'The queue failed to store the event; the delivery was not accepted and the platform will retry.', {
           cause: error,
         });
@@ -539,6 +545,7 @@ export function createReceiver<const E extends Endpoints>(options: ReceiverOptio
   const receiver: Receiver<E> = {
     endpoints,
     logger,
+    runsHandlersInProcess: typeof queue.consume === 'function',
     handle,
     on(name, handler) {
       handlers.on(name as never, handler as never);

@@ -1,4 +1,5 @@
 import type { HeaderReader, HeadersInput } from './headers.js';
+import type { WaitUntil } from './queue/types.js';
 
 /**
  * A Node.js readable stream (an `IncomingMessage`), described structurally so the core needs no Node types. The
@@ -63,6 +64,11 @@ export interface WebhookRequest {
    * `?signature=`). Routing never uses it. Adapters pass it; a query left in `endpoint` is read too.
    */
   query?: string | undefined;
+  /**
+   * The runtime's keep-alive for work after the answer (Workers' `waitUntil`, Next.js's `after`), when the adapter has
+   * one: the in-memory queue registers the delivery's handlers with it.
+   */
+  waitUntil?: WaitUntil | undefined;
 }
 
 /** The answer to send back; adapters write it verbatim. */

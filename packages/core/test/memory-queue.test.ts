@@ -102,3 +102,105 @@ describe('memoryQueue', () => {
     expect(() => queue.consume?.(async () => undefined)).toThrow(/already consumed/);
   });
 });
+
+describe('memoryQueue with a keep-alive (waitUntil)', () => {
+  /** A keep-alive that collects what is registered with it, as a runtime's `waitUntil` does. */
+  function keepAlive() {
+    const kept: Array<Promise<unknown>> = [];
+    return { kept, waitUntil: (promise: Promise<unknown>) => void kept.push(promise) };
+  }
+
+  it('registers each event when it is enqueued, runs its handler after the acknowledgement, and settles once it ran', async () => {
+    const queue = memoryQueue();
+    const order: string[] = [];
+    queue.consume?.(async (e) => void order.push(`handled ${e.id}`));
+    const { kept, waitUntil } = keepAlive();
+    await queue.enqueue(event('k'), { bytes: 10, waitUntil });
+    order.push('acknowledged');
+    expect(kept).toHaveLength(1);
+    expect(queue.size).toBe(1);
+    await kept[0];
+    expect(order).toEqual(['acknowledged', 'handled k']);
+    expect(queue.size).toBe(0);
+  });
+
+  it('keeps the retries of a failing handler inside the keep-alive, and dead-letters within it after the last attempt', async () => {
+    const queue = memoryQueue({ attempts: 3, backoff: { delayMs: 1, jitter: 0 } });
+    const attempts: Array<[string, number]> = [];
+    queue.consume?.(async (e, info) => {
+      attempts.push([e.id, info.attempt]);
+      if (e.id === 'flaky' && info.attempt < 3) throw new Error('not yet');
+      if (e.id === 'broken') throw new Error('never');
+    });
+    const { kept, waitUntil } = keepAlive();
+    await queue.enqueue(event('flaky'), { bytes: 10, waitUntil });
+    await queue.enqueue(event('broken'), { bytes: 10, waitUntil });
+    await Promise.all(kept);
+    expect(attempts.filter(([id]) => id === 'flaky').map(([, n]) => n)).toEqual([1, 2, 3]);
+    expect(attempts.filter(([id]) => id === 'broken').map(([, n]) => n)).toEqual([1, 2, 3]);
+    expect((await queue.deadLetters()).map((d) => d.id)).toEqual(['broken']);
+  });
+
+  it('runs kept events at once, each from its own delivery, without waiting for another delivery\'s slot', async () => {
+    const queue = memoryQueue({ concurrency: 1 });
+    let open!: () => void;
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    const started: string[] = [];
+    let bothStarted!: () => void;
+    const both = new Promise<void>((resolve) => (bothStarted = resolve));
+    queue.consume?.(async (e) => {
+      started.push(e.id);
+      if (started.length === 2) bothStarted();
+      await gate;
+    });
+    const { kept, waitUntil } = keepAlive();
+    await queue.enqueue(event('a'), { bytes: 10, waitUntil });
+    await queue.enqueue(event('b'), { bytes: 10, waitUntil });
+    await both;
+    expect(started).toEqual(['a', 'b']);
+    open();
+    await Promise.all(kept);
+    await queue.idle();
+  });
+
+  it('idle() and close() wait for kept events; close() dead-letters a kept event waiting for its retry and settles its keep-alive', async () => {
+    const queue = memoryQueue({ attempts: 3, backoff: { delayMs: 60_000 } });
+    let failed!: () => void;
+    const firstFailure = new Promise<void>((resolve) => (failed = resolve));
+    const done: string[] = [];
+    queue.consume?.(async (e) => {
+      if (e.id === 'failing') {
+        failed();
+        throw new Error('later');
+      }
+      await new Promise((r) => setTimeout(r, 5));
+      done.push(e.id);
+    });
+    const { kept, waitUntil } = keepAlive();
+    await queue.enqueue(event('ok'), { bytes: 10, waitUntil });
+    await queue.idle();
+    expect(done).toEqual(['ok']);
+    await queue.enqueue(event('failing'), { bytes: 10, waitUntil });
+    await firstFailure;
+    await new Promise((r) => setTimeout(r, 0)); // the failure is handled in microtasks: its retry is now waiting
+    expect(queue.size).toBe(0);
+    await queue.close();
+    await Promise.all(kept);
+    const [dead] = await queue.deadLetters();
+    expect(dead).toMatchObject({ id: 'failing', attempts: 1, error: { message: 'Queue closed before this retry ran.' } });
+  });
+
+  it('refuses the event (CONFIG_INVALID) and holds nothing when the keep-alive throws', async () => {
+    const queue = memoryQueue();
+    const handled: string[] = [];
+    queue.consume?.(async (e) => void handled.push(e.id));
+    const refusing = (): void => {
+      throw new Error('`after` was called outside a request scope');
+    };
+    await expect(queue.enqueue(event('x'), { bytes: 10, waitUntil: refusing })).rejects.toMatchObject({ code: 'CONFIG_INVALID', message: expect.stringContaining('outside a request scope') });
+    expect(queue.size).toBe(0);
+    await queue.enqueue(event('y'));
+    await queue.idle();
+    expect(handled).toEqual(['y']);
+  });
+});

@@ -13,7 +13,11 @@ export interface BackoffOptions {
 }
 
 export interface MemoryQueueOptions {
-  /** Handlers running at once. Default 10. */
+  /**
+   * Handlers running at once, for events accepted without a keep-alive. Default 10. Events accepted with one
+   * (`waitUntil`) run within their own delivery's keep-alive as soon as it is answered, never waiting for another
+   * delivery's slot: on Workers, work begun for one request cannot be carried on by another.
+   */
   concurrency?: number;
   /** Attempts per event, the first included. Default 5. */
   attempts?: number;
@@ -44,11 +48,27 @@ export function backoffDelay(retry: number, options: BackoffOptions = {}, random
   return Math.max(0, Math.round(raw * (1 - jitter + 2 * jitter * random())));
 }
 
-/** Run `fn` after pending I/O: `setImmediate` where the runtime has it (Node, Bun), else a zero-delay timer. */
-const later: (fn: () => void) => void =
-  typeof (globalThis as { setImmediate?: unknown }).setImmediate === 'function'
-    ? (fn) => (globalThis as unknown as { setImmediate: (fn: () => void) => unknown }).setImmediate(fn)
-    : (fn) => void setTimeout(fn, 0);
+/**
+ * Run `fn` on a later turn of the event loop: a zero-delay timer, which every runtime has, runs only once the current
+ * task and its microtasks are done, so the acknowledgement is handed to the runtime (and written, as measured on Node,
+ * Bun, Deno and workerd, even when `fn` then blocks the thread) before any handler code runs. A microtask would run
+ * before the answer; `MessageChannel` blocked workerd's answer; `setImmediate` is missing, or a stub that throws, on
+ * edge runtimes.
+ */
+const later = (fn: () => void): void => void setTimeout(fn, 0);
+
+/**
+ * The runtime, when it is one known to freeze or stop work once the answer is sent; `undefined` elsewhere. Cloudflare
+ * Workers say so in `navigator.userAgent` (`Cloudflare-Workers`); edge runtimes (Next.js's `runtime = 'edge'`, Vercel
+ * Edge) define the `EdgeRuntime` global. Work after the answer needs the runtime's `waitUntil` there.
+ */
+export function freezingRuntime(): string | undefined {
+  const scope = globalThis as { navigator?: { userAgent?: unknown }; EdgeRuntime?: unknown };
+  if (scope.navigator?.userAgent === 'Cloudflare-Workers') return 'Cloudflare Workers';
+  const edge = scope.EdgeRuntime;
+  if (edge !== undefined) return `An edge runtime (EdgeRuntime: ${typeof edge === 'string' ? edge : typeof edge})`;
+  return undefined;
+}
 
 function describe(error: unknown): DeadLetter['error'] {
   if (error instanceof Error) {
@@ -68,6 +88,11 @@ export interface MemoryQueue extends EventQueue {
 /**
  * In-process queue: concurrency limit, retries with exponential backoff and jitter, a dead-letter list.
  * Nothing survives the process: a crash loses waiting events. Use `bullmqQueue` in production.
+ *
+ * An event enqueued with a keep-alive (`EnqueueInfo.waitUntil`) is run by that delivery: its attempts and the waits
+ * between them are registered with the keep-alive, whose promise settles once the event is handled or dead-lettered.
+ * Where the runtime freezes after the answer (`freezingRuntime()`), an event without one is refused (`CONFIG_INVALID`):
+ * it would be acknowledged and never handled.
  */
 export function memoryQueue(options: MemoryQueueOptions = {}): MemoryQueue {
   const concurrency = options.concurrency ?? 10;
@@ -104,8 +129,13 @@ export function memoryQueue(options: MemoryQueueOptions = {}): MemoryQueue {
   let closed = false;
   let idleWaiters: Array<() => void> = [];
   let pumpScheduled = false;
+  /** Jobs run by their own delivery's keep-alive, from acceptance until handled or dead-lettered. */
+  const carried = new Set<Job>();
+  /** The waits of carried jobs before a retry, so `close()` can end them. */
+  const carriedRetries = new Map<ReturnType<typeof setTimeout>, { job: Job; stop: () => void }>();
+  const frozen = freezingRuntime();
 
-  const pendingCount = (): number => waiting.length - head + running + retryTimers.size;
+  const pendingCount = (): number => waiting.length - head + running + retryTimers.size + carried.size;
 
   function settleIdle(): void {
     if (pendingCount() > 0) return;
@@ -148,7 +178,8 @@ export function memoryQueue(options: MemoryQueueOptions = {}): MemoryQueue {
     });
   }
 
-  async function run(job: Job): Promise<void> {
+  /** One attempt at `job`: `undefined` once it is over (handled or dead-lettered), else the delay before the next. */
+  async function attempt(job: Job): Promise<number | undefined> {
     job.attempt += 1;
     try {
       await (dispatch as Dispatch)(job.event, { attempt: job.attempt, maxAttempts });
@@ -159,13 +190,46 @@ export function memoryQueue(options: MemoryQueueOptions = {}): MemoryQueue {
       } else if (closed) {
         toDeadLetters(job, new CountersignError('HANDLER_FAILED', `Queue closed before retry: ${describe(error).message}`));
       } else {
-        const timer = setTimeout(() => {
-          retryTimers.delete(timer);
-          waiting.push(job);
-          pump();
-        }, backoffDelay(job.attempt, options.backoff));
-        retryTimers.set(timer, job);
+        return backoffDelay(job.attempt, options.backoff);
       }
+    }
+    return undefined;
+  }
+
+  async function run(job: Job): Promise<void> {
+    const retryIn = await attempt(job);
+    if (retryIn === undefined) return;
+    const timer = setTimeout(() => {
+      retryTimers.delete(timer);
+      waiting.push(job);
+      pump();
+    }, retryIn);
+    retryTimers.set(timer, job);
+  }
+
+  /**
+   * Run `job` from the delivery that accepted it, after its answer: every attempt and every wait between attempts is a
+   * timer or promise of that delivery, kept alive by its `waitUntil`. Resolves once the job is handled or dead-lettered.
+   */
+  async function carry(job: Job): Promise<void> {
+    carried.add(job);
+    try {
+      await new Promise<void>((resolve) => later(resolve));
+      for (;;) {
+        const retryIn = await attempt(job);
+        if (retryIn === undefined) return;
+        const resumed = await new Promise<boolean>((resolve) => {
+          const timer = setTimeout(() => {
+            carriedRetries.delete(timer);
+            resolve(true);
+          }, retryIn);
+          carriedRetries.set(timer, { job, stop: () => resolve(false) });
+        });
+        if (!resumed) return; // close() dead-lettered it
+      }
+    } finally {
+      carried.delete(job);
+      settleIdle();
     }
   }
 
@@ -202,18 +266,41 @@ export function memoryQueue(options: MemoryQueueOptions = {}): MemoryQueue {
 
   return {
     get size() {
-      return waiting.length - head + running;
+      return waiting.length - head + running + carried.size - carriedRetries.size;
     },
     enqueue(event, info) {
       if (closed) {
         return Promise.reject(new CountersignError('QUEUE_UNAVAILABLE', 'The in-memory queue is closed and takes no more events.'));
       }
+      const waitUntil = info?.waitUntil;
+      if (waitUntil === undefined && frozen !== undefined) {
+        return Promise.reject(
+          new CountersignError(
+            'CONFIG_INVALID',
+            `${frozen} may freeze or stop as soon as the answer is sent: the in-memory queue would acknowledge events whose handlers never run, so it refuses them. Give the adapter the runtime's keep-alive (createFetchHandler(receiver, { waitUntil }): see @countersign/fetch), or give the receiver a durable queue.`,
+          ),
+        );
+      }
       const bytes = info?.bytes ?? JSON.stringify(event).length;
       const full = fullReason(bytes);
       if (full !== undefined) return Promise.reject(queueFull(full));
+      const job: Job = { event, attempt: 0, bytes };
+      if (waitUntil !== undefined && dispatch !== undefined) {
+        let settle!: () => void;
+        const kept = new Promise<void>((resolve) => (settle = resolve));
+        try {
+          waitUntil(kept);
+        } catch (error) {
+          return Promise.reject(new CountersignError('CONFIG_INVALID', `The runtime's keep-alive (waitUntil) refused the work: ${describe(error).message}`, { cause: error }));
+        }
+        heldEvents += 1;
+        heldBytes += bytes;
+        void carry(job).then(settle);
+        return Promise.resolve();
+      }
       heldEvents += 1;
       heldBytes += bytes;
-      waiting.push({ event, attempt: 0, bytes });
+      waiting.push(job);
       schedulePump();
       return Promise.resolve();
     },
@@ -261,6 +348,12 @@ export function memoryQueue(options: MemoryQueueOptions = {}): MemoryQueue {
         toDeadLetters(job, new CountersignError('HANDLER_FAILED', 'Queue closed before this retry ran.'));
       }
       retryTimers.clear();
+      for (const [timer, { job, stop }] of carriedRetries) {
+        clearTimeout(timer);
+        toDeadLetters(job, new CountersignError('HANDLER_FAILED', 'Queue closed before this retry ran.'));
+        stop();
+      }
+      carriedRetries.clear();
       if (dispatch === undefined) return;
       if (pendingCount() > 0) await new Promise<void>((resolve) => idleWaiters.push(resolve));
     },

@@ -42,10 +42,21 @@ export interface DeadLetter {
  * Where accepted events wait for their handlers. `enqueue` resolves only once the event is safely stored:
  * the receiver acknowledges the delivery after that, never before.
  */
+/**
+ * The runtime's way to keep work alive after the answer is sent: Workers' `waitUntil` (from `cloudflare:workers`, or
+ * `ctx.waitUntil`), Next.js's `after`, Vercel's `waitUntil`. The runtime does not freeze or stop while the promise runs.
+ */
+export type WaitUntil = (promise: Promise<unknown>) => void;
+
 /** What the receiver tells a queue about an event it enqueues. */
 export interface EnqueueInfo {
   /** The size of the delivery's body (bytes): what a bounded queue counts the event as. */
   bytes: number;
+  /**
+   * The delivery's keep-alive, when the adapter has one: a queue that runs handlers in this process after the answer
+   * (`memoryQueue`) registers that work with it, so a runtime that freezes after answering still runs it.
+   */
+  waitUntil?: WaitUntil | undefined;
 }
 
 export interface EventQueue {
