@@ -94,7 +94,8 @@ export function printEvents(receiver: Receiver<Endpoints>): void {
     process.stdout.write(
       `${JSON.stringify({
         endpoint: event.endpoint,
-        id: event.key,
+        id: event.id,
+        key: event.key,
         name: event.name,
         topic: event.topic,
         known: event.known,
