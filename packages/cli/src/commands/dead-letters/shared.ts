@@ -45,6 +45,8 @@ export async function withDeadLetterQueue<T>(context: CommandContext, options: Q
     throw new CliError(EXIT.USAGE, error instanceof Error ? error.message : String(error));
   }
   try {
+    // Connected first, within the command timeout: the BullMQ calls below would otherwise wait for Redis forever.
+    await queue.ping();
     return await fn(queue, { queueName, redis: printableUrl(redis) });
   } catch (error) {
     if (isCountersignError(error) && error.code === 'QUEUE_UNAVAILABLE') {
@@ -53,7 +55,10 @@ export async function withDeadLetterQueue<T>(context: CommandContext, options: Q
     if (isCountersignError(error) && error.code === 'NOT_FOUND') throw new CliError(EXIT.FAILED, error.message);
     throw error;
   } finally {
-    await queue.close().catch(() => undefined);
+    // Bounded: a queue that never connected may take long to give up its connection.
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    await Promise.race([queue.close().catch(() => undefined), new Promise<void>((resolve) => (timer = setTimeout(resolve, 2000)))]);
+    clearTimeout(timer);
   }
 }
 
