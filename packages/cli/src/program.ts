@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { deadLettersCommand } from './commands/dead-letters/index.js';
+import { devCommand } from './commands/dev.js';
 import { sendCommand } from './commands/send.js';
 import { subscriptionsCommand } from './commands/subscriptions/index.js';
 import type { CommandContext } from './commands/subscriptions/shared.js';
@@ -18,6 +19,7 @@ export function createProgram(context: CommandContext): Command {
     .exitOverride();
   program.addCommand(sendCommand(context));
   program.addCommand(deadLettersCommand(context));
+  program.addCommand(devCommand(context));
   program.addCommand(subscriptionsCommand(context));
   // Every command answers --help, and reports usage errors through the same exit code.
   const configure = (command: Command): void => {
