@@ -64,6 +64,11 @@ export const NO_ENDPOINT = '(none)';
 /** What an event the provider does not know is counted under: sender-chosen names would make metrics grow without bound. */
 export const OTHER_EVENT = '(other)';
 
+/** Bucket boundaries (s) of the acknowledgement latency: platforms allow a few seconds (Adobe Sign 5 s). */
+export const ACK_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 4, 8];
+/** Bucket boundaries (s) of a handler run. */
+export const HANDLER_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300];
+
 const HEX32 = /^[0-9a-f]{32}$/;
 const HEX16 = /^[0-9a-f]{16}$/;
 
@@ -114,6 +119,7 @@ export function openTelemetry(options: OpenTelemetryOptions = {}): ReceiverObser
   const deliveryDuration = meter.createHistogram(METRICS.deliveryDuration, {
     description: 'Time from the start of a delivery to its answer (the acknowledgement latency).',
     unit: 's',
+    advice: { explicitBucketBoundaries: ACK_BUCKETS },
   });
   const enqueued = meter.createCounter(METRICS.enqueued, { description: 'Events accepted and queued for their handlers.', unit: '{event}' });
   const duplicates = meter.createCounter(METRICS.duplicates, { description: 'Events acknowledged again without being queued: copies of events already queued.', unit: '{event}' });
@@ -121,7 +127,11 @@ export function openTelemetry(options: OpenTelemetryOptions = {}): ReceiverObser
   const unhandled = meter.createCounter(METRICS.unhandled, { description: 'Events dropped because no handler is registered for them.', unit: '{event}' });
   const failures = meter.createCounter(METRICS.handlerFailures, { description: 'Handler runs that failed (retried, or dead-lettered after the last attempt).', unit: '{event}' });
   const deadLetters = meter.createCounter(METRICS.deadLetters, { description: 'Events whose handlers failed on every attempt: dead letters.', unit: '{event}' });
-  const handlerDuration = meter.createHistogram(METRICS.handlerDuration, { description: 'Time to run the handlers of one event (one attempt).', unit: 's' });
+  const handlerDuration = meter.createHistogram(METRICS.handlerDuration, {
+    description: 'Time to run the handlers of one event (one attempt).',
+    unit: 's',
+    advice: { explicitBucketBoundaries: HANDLER_BUCKETS },
+  });
 
   const eventName = (event: { name: string; known: boolean }): string => (event.known ? event.name : OTHER_EVENT);
 
