@@ -222,7 +222,9 @@ describe.runIf(redisUp)('bullmqQueue and createWorker on a real Redis', () => {
     expect(queue.bullQueue.name).toBe(queueName);
     expect(queue.bullQueue.opts.prefix).toBe(prefix);
     await queue.enqueue(queued('fn'));
-    await vi.waitFor(() => expect(got).toEqual([{ id: 'toy:fn', attempt: 1, maxAttempts: 5 }]), { timeout: 10_000, interval: 20 });
+    // `replay`: the command the receiver logs with the event should it become a dead letter.
+    const replay = `countersign dead-letters replay toy:fn --queue ${queueName} --prefix ${prefix}`;
+    await vi.waitFor(() => expect(got).toEqual([{ id: 'toy:fn', attempt: 1, maxAttempts: 5, replay }]), { timeout: 10_000, interval: 20 });
   });
 
   it('uses an ioredis client passed in, and leaves it open on close', async () => {
