@@ -24,6 +24,7 @@ import {
   type EventQueue,
   type Logger,
   type Receiver,
+  silentLogger,
 } from '@countersign/core';
 
 export const TEST_CLIENT = 'client-1';
@@ -183,7 +184,7 @@ export function conformanceReceiver<const X extends Endpoints = {}>(
 ): ConformanceReceiver<{ test: ReturnType<typeof testProvider>; 'test-fast': ReturnType<typeof testProvider> } & X> {
   const stores = faultyStores();
   const endpoints = { test: testProvider(), 'test-fast': testProvider({ timeoutMs: 300 }), ...(extra as X) };
-  const receiver = createReceiver({ endpoints, queue: stores.queue, dedupe: stores.dedupe, ...(logger ? { logger } : {}) });
+  const receiver = createReceiver({ endpoints, queue: stores.queue, dedupe: stores.dedupe, logger: logger ?? silentLogger });
   const dispatched = dispatchRecorder();
   const slow = { started: new Set<string>(), finished: new Set<string>() };
   const stop = new AbortController();

@@ -5,6 +5,7 @@
  * REDIS_URL only receives, examples/worker handles.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer, type AddressInfo } from 'node:net';
 import { readdirSync, readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -50,7 +51,7 @@ function environment(ignisign: FakeIgnisignApi): Record<string, string> {
 
 interface Running {
   url: string;
-  events: Array<{ endpoint: string; id: string; name: string }>;
+  events: Array<{ endpoint: string; id: string; key: string; name: string }>;
   proc: ChildProcess;
   stop(): Promise<void>;
 }
@@ -110,13 +111,24 @@ async function sendAllFixtures(url: string): Promise<string[]> {
   return [...expected.values()].sort();
 }
 
+/** A port nothing listens on right now. */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
 describe.each(['express', 'fastify', 'node', 'hono'])('examples/%s', (example) => {
   let ignisign: FakeIgnisignApi;
   let server: Running;
+  let metricsPort: number;
 
   beforeAll(async () => {
     ignisign = await fakeIgnisignApi({ apiKey: 'examples-key', validTokens: of('ignisign').flatMap((f) => f.credentials.validTokens as string[]) });
-    server = await start(example, 'server.ts', environment(ignisign), LISTENING);
+    metricsPort = await freePort();
+    server = await start(example, 'server.ts', { ...environment(ignisign), METRICS_PORT: String(metricsPort) }, LISTENING);
   }, 40_000);
   afterAll(async () => {
     await server?.stop();
@@ -130,7 +142,9 @@ describe.each(['express', 'fastify', 'node', 'hono'])('examples/%s', (example) =
     for (const f of of('adobe-sign')) {
       // Without OAuth, Adobe Sign's event id is the notification id bound to the body: `<id>#<32 hex>`.
       const id = expect.stringMatching(new RegExp(`^${f.expect.dedupeKey as string}#[0-9a-f]{32}$`));
-      expect(server.events).toContainEqual(expect.objectContaining({ endpoint: 'adobe-sign', id, name: f.expect.event }));
+      expect(server.events).toContainEqual(expect.objectContaining({ endpoint: 'adobe-sign', key: id, name: f.expect.event }));
+      const event = server.events.find((e) => e.endpoint === 'adobe-sign' && e.name === f.expect.event);
+      expect(event?.id).toBe(`adobe-sign:${(event as { key?: string } | undefined)?.key}`);
     }
     const doc = server.events.find((e) => e.endpoint === 'docstudio');
     for (const part of of('docstudio')[0]!.expect.dedupeKey as string[]) expect(doc?.id).toContain(part);
@@ -143,6 +157,25 @@ describe.each(['express', 'fastify', 'node', 'hono'])('examples/%s', (example) =
     const health = await sendDelivery(`${server.url}/healthz`, { method: 'GET', headers: {} });
     expect(health.status).toBe(200);
     expect(JSON.parse(health.body)).toMatchObject({ ready: true });
+  });
+
+  it('serves Prometheus metrics with METRICS_PORT: the deliveries it answered, by endpoint and outcome', async () => {
+    const refused = await sendDelivery(`${server.url}/webhooks/docstudio`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    expect(refused.status).toBe(401);
+    let text = '';
+    for (let i = 0; i < 50 && !/countersign_deliveries_total\{[^}]*countersign_outcome="refused"/.test(text); i++) {
+      text = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
+      if (i > 0) await new Promise((r) => setTimeout(r, 50));
+    }
+    const line = (outcome: string, endpoint: string): number =>
+      text
+        .split('\n')
+        .filter((l) => l.startsWith('countersign_deliveries_total{') && l.includes(`countersign_outcome="${outcome}"`) && l.includes(`countersign_endpoint="${endpoint}"`))
+        .reduce((n, l) => n + Number(l.slice(l.lastIndexOf(' ') + 1)), 0);
+    expect(line('refused', 'docstudio')).toBe(1);
+    expect(line('accepted', 'docstudio')).toBeGreaterThanOrEqual(1);
+    expect(text).toMatch(/^# TYPE countersign_delivery_duration histogram$/m);
+    expect(text).toMatch(/^countersign_delivery_duration_bucket\{countersign_endpoint="docstudio",countersign_outcome="refused",[^}]*le="0.001"\} \d+$/m);
   });
 });
 

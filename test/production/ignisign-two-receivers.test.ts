@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { bullmqQueue, createWorker } from '@countersign/bullmq';
-import { createReceiver, ignisign, ignisignApi, type TokenMemoStore, type WebhookResponse } from '@countersign/core';
+import { createReceiver, ignisign, ignisignApi, type TokenMemoStore, type WebhookResponse, silentLogger } from '@countersign/core';
 import { redisDedupe, redisTokenMemo } from '@countersign/redis';
 import { fakeIgnisignApi, ignisignDelivery, type FakeIgnisignApi } from '@countersign/testing';
 import { deleteKeys, eventually, RedisOutage } from './harness.js';
@@ -42,7 +42,7 @@ describe.runIf(redisUp)('Ignisign behind a load balancer: two receivers on one R
       const dedupe = redisDedupe({ connection: REDIS_URL, prefix: dedupePrefix });
       const tokenMemo = memo();
       const verifyToken = ignisignApi({ apiKey: api.apiKey, baseUrl: api.url });
-      const r = createReceiver({ endpoints: { ignisign: ignisign({ appId: APP_ID, appEnv: 'PRODUCTION', verifyToken, tokenMemo }) }, dedupe, queue });
+      const r = createReceiver({ logger: silentLogger, endpoints: { ignisign: ignisign({ appId: APP_ID, appEnv: 'PRODUCTION', verifyToken, tokenMemo }) }, dedupe, queue });
       closers.push(async () => {
         await r.close();
         await tokenMemo?.close();

@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { adobeSign, createReceiver } from '@countersign/core';
+import { adobeSign, createReceiver, silentLogger } from '@countersign/core';
 import { bullmqQueue } from '@countersign/bullmq';
 import { redisDedupe } from '@countersign/redis';
 import { deleteKeys, eventually, notification, startWorker, stopAll, tally } from './harness.js';
@@ -18,7 +18,7 @@ describe.runIf(redisUp)('a worker killed with SIGKILL in the middle of a slow ha
   const queueName = 'slow-handlers';
   // This test process is the receiver (the whole pipeline, without HTTP); the workers are separate processes.
   const queue = bullmqQueue({ connection: REDIS_URL, queueName, prefix: bullPrefix });
-  const receiver = createReceiver({ endpoints: { adobe: adobeSign({ clientIds: [CLIENT_ID] }) }, dedupe: redisDedupe({ connection: REDIS_URL, prefix: dedupePrefix }), queue });
+  const receiver = createReceiver({ logger: silentLogger, endpoints: { adobe: adobeSign({ clientIds: [CLIENT_ID] }) }, dedupe: redisDedupe({ connection: REDIS_URL, prefix: dedupePrefix }), queue });
 
   afterAll(async () => {
     await stopAll();

@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { createReceiver, memoryQueue, readHeaders, type WebhookResponse } from '@countersign/core';
+import { createReceiver, memoryQueue, readHeaders, type WebhookResponse, silentLogger } from '@countersign/core';
 import { standardWebhooks, verifyStandardWebhook } from '../src/standard-webhooks.js';
 
 /** The example of the Standard Webhooks specification (and of its reference libraries). */
@@ -37,6 +37,7 @@ function delivery(options: { id?: string; timestamp?: string; body?: unknown; se
 function setup(secret: string | string[] = SECRET) {
   const queue = memoryQueue();
   const receiver = createReceiver({
+      logger: silentLogger,
     endpoints: { billing: standardWebhooks<Events>({ secret, types: ['invoice.paid', 'invoice.voided'], now: () => NOW }) },
     queue,
   });

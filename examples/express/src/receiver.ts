@@ -9,6 +9,8 @@
  *   DOCSTUDIO_LOGIN, DOCSTUDIO_PASSWORD, DOCSTUDIO_SUCCESS_CODE          -> /webhooks/docstudio
  *   REDIS_URL               production mode: Redis dedupe + BullMQ queue; this process only receives
  *   LOG_LEVEL               debug | info | warn | error (logs go to stderr)
+ *   METRICS_PORT            serve OpenTelemetry metrics for Prometheus at http://<METRICS_HOST>:<METRICS_PORT>/metrics
+ *   METRICS_HOST            default 127.0.0.1
  */
 import {
   adobeSign,
@@ -26,9 +28,14 @@ import {
   type DedupeStore,
   type Endpoints,
   type EventQueue,
+  type Logger,
   type Receiver,
+  type ReceiverObserver,
 } from '@countersign/core';
 import { bullmqQueue } from '@countersign/bullmq';
+import { openTelemetry } from '@countersign/opentelemetry';
+import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
+import { MeterProvider } from '@opentelemetry/sdk-metrics';
 import { redisDedupe } from '@countersign/redis';
 
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -110,7 +117,8 @@ export function printEvents(receiver: Pick<Receiver<Endpoints>, 'onAny'> | Handl
     process.stdout.write(
       `${JSON.stringify({
         endpoint: event.endpoint,
-        id: event.key,
+        id: event.id,
+        key: event.key,
         name: event.name,
         topic: event.topic,
         known: event.known,
@@ -127,10 +135,26 @@ export interface ExampleReceiver {
   production: boolean;
 }
 
+/**
+ * With METRICS_PORT, countersign's OpenTelemetry metrics for Prometheus: the exporter serves them on its own port
+ * (`GET /metrics`), apart from the webhooks.
+ */
+function metricsFromEnv(env: Env, logger: Logger): ReceiverObserver[] {
+  if (!env.METRICS_PORT) return [];
+  const port = Number(env.METRICS_PORT);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new ConfigError(`METRICS_PORT must be a port number (got "${env.METRICS_PORT}")`);
+  const host = env.METRICS_HOST || '127.0.0.1';
+  const exporter = new PrometheusExporter({ host, port }, (error) => {
+    if (error) logger.error({ err: error }, `metrics: cannot listen on ${host}:${port}`);
+    else logger.info({ metricsPort: port }, `metrics on http://${host}:${port}/metrics`);
+  });
+  return [openTelemetry({ meterProvider: new MeterProvider({ readers: [exporter] }), traces: false })];
+}
+
 export function createExampleReceiver(env: Env = process.env): ExampleReceiver {
   const logger = jsonLogger((env.LOG_LEVEL as 'debug' | 'info' | 'warn' | 'error' | undefined) ?? 'info');
   const { production, ...stores } = storesFromEnv(env);
-  const receiver = createReceiver({ endpoints: endpointsFromEnv(env), logger, ...stores });
+  const receiver = createReceiver({ endpoints: endpointsFromEnv(env), logger, observers: metricsFromEnv(env, logger), ...stores });
   if (!production) printEvents(receiver);
   return { receiver, production };
 }

@@ -1,6 +1,7 @@
 import { Worker, type Job } from 'bullmq';
 import { CountersignError, silentLogger, type Dispatch, type Logger, type QueuedEvent } from '@countersign/core';
 import { workerConnection, type BullmqConnection } from './connection.js';
+import { eventIdOf } from './job-id.js';
 import { DEFAULT_QUEUE_NAME } from './queue.js';
 
 /** What runs the handlers: a countersign `Receiver` (its typed handlers), or a bare dispatch function. */
@@ -41,6 +42,11 @@ export interface CountersignWorker {
   close(): Promise<void>;
 }
 
+/** `value` as one shell word: bare when it is plain, else in single quotes. */
+function shellQuote(value: string): string {
+  return /^[\w@%+=:,./-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`;
+}
+
 function positive(value: number | undefined, name: string): void {
   if (value !== undefined && !(Number.isFinite(value) && value > 0)) {
     throw new CountersignError('CONFIG_INVALID', `createWorker: \`${name}\` must be a positive number (got ${String(value)}).`);
@@ -74,12 +80,15 @@ export function createWorker(target: DispatchTarget, options: CreateWorkerOption
   positive(options.lockDurationMs, 'lockDurationMs');
   positive(options.stalledIntervalMs, 'stalledIntervalMs');
   const lockDuration = options.lockDurationMs ?? 30_000;
+  /** The command that replays a dead letter of this queue (the receiver logs it with the dead letter). */
+  const replayCommand = (id: string): string =>
+    `countersign dead-letters replay ${shellQuote(id)} --queue ${shellQuote(queueName)}${options.prefix === undefined ? '' : ` --prefix ${shellQuote(options.prefix)}`}`;
   const logger = options.logger ?? silentLogger;
 
   const worker = new Worker<QueuedEvent>(
     queueName,
     async (job: Job<QueuedEvent>) => {
-      await dispatch(job.data, { attempt: job.attemptsMade + 1, maxAttempts: job.opts.attempts ?? 1 });
+      await dispatch(job.data, { attempt: job.attemptsMade + 1, maxAttempts: job.opts.attempts ?? 1, replay: replayCommand(job.data?.id ?? eventIdOf(String(job.id))) });
     },
     {
       connection: workerConnection(options.connection),

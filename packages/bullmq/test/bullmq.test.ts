@@ -1,7 +1,7 @@
 import { createServer, type AddressInfo } from 'node:net';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { CountersignError, createReceiver, defineProvider, jsonResponse, memoryDedupe, type QueuedEvent } from '@countersign/core';
+import { CountersignError, createReceiver, defineProvider, jsonResponse, memoryDedupe, type QueuedEvent, silentLogger } from '@countersign/core';
 import { bullmqQueue, createWorker, eventIdOf, jobIdFor, type BullmqQueue, type CountersignWorker } from '@countersign/bullmq';
 import { REDIS_URL, requireRedis, uniqueName } from '../../../test/production/redis-available.js';
 
@@ -62,7 +62,7 @@ describe.runIf(redisUp)('bullmqQueue and createWorker on a real Redis', () => {
   function setup(queueOptions: Partial<Parameters<typeof bullmqQueue>[0]> = {}) {
     const queueName = `q${++n}`;
     const queue = bullmqQueue({ connection: REDIS_URL, prefix, queueName, backoff: { delayMs: 10, jitter: 0 }, ...queueOptions });
-    const receiver = createReceiver({ endpoints: { toy }, dedupe: memoryDedupe(), queue });
+    const receiver = createReceiver({ logger: silentLogger, endpoints: { toy }, dedupe: memoryDedupe(), queue });
     cleanups.push(() => receiver.close());
     const startWorker = (options: { concurrency?: number } = {}): CountersignWorker => {
       const worker = createWorker(receiver, { connection: REDIS_URL, prefix, queueName, ...options });
@@ -222,7 +222,9 @@ describe.runIf(redisUp)('bullmqQueue and createWorker on a real Redis', () => {
     expect(queue.bullQueue.name).toBe(queueName);
     expect(queue.bullQueue.opts.prefix).toBe(prefix);
     await queue.enqueue(queued('fn'));
-    await vi.waitFor(() => expect(got).toEqual([{ id: 'toy:fn', attempt: 1, maxAttempts: 5 }]), { timeout: 10_000, interval: 20 });
+    // `replay`: the command the receiver logs with the event should it become a dead letter.
+    const replay = `countersign dead-letters replay toy:fn --queue ${queueName} --prefix ${prefix}`;
+    await vi.waitFor(() => expect(got).toEqual([{ id: 'toy:fn', attempt: 1, maxAttempts: 5, replay }]), { timeout: 10_000, interval: 20 });
   });
 
   it('uses an ioredis client passed in, and leaves it open on close', async () => {
@@ -241,7 +243,7 @@ describe.runIf(redisUp)('bullmqQueue and createWorker on a real Redis', () => {
   it('fails fast when Redis cannot be reached: enqueue rejects, the receiver answers 503 and reports not ready', async () => {
     const port = await closedPort();
     const queue = bullmqQueue({ connection: `redis://127.0.0.1:${port}`, queueName: 'unreachable', commandTimeoutMs: 300 });
-    const receiver = createReceiver({ endpoints: { toy }, dedupe: memoryDedupe(), queue, timeoutMs: 2000 });
+    const receiver = createReceiver({ logger: silentLogger, endpoints: { toy }, dedupe: memoryDedupe(), queue, timeoutMs: 2000 });
     cleanups.push(() => receiver.close());
     const started = Date.now();
     await expect(queue.enqueue(queued('x'))).rejects.toMatchObject({ code: 'QUEUE_UNAVAILABLE' });

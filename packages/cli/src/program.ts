@@ -1,4 +1,7 @@
 import { Command, CommanderError } from 'commander';
+import { deadLettersCommand } from './commands/dead-letters/index.js';
+import { devCommand } from './commands/dev.js';
+import { sendCommand } from './commands/send.js';
 import { subscriptionsCommand } from './commands/subscriptions/index.js';
 import type { CommandContext } from './commands/subscriptions/shared.js';
 import { CliError, EXIT, type ExitCode } from './exit-codes.js';
@@ -6,17 +9,17 @@ import { processIo, type CliIo } from './io.js';
 
 const VERSION = '0.1.0';
 
-/**
- * The `countersign` program. Each command group lives in its own module under `commands/` and is added here;
- * `send`, `dead-letters` and `dev` will join `subscriptions` the same way.
- */
+/** The `countersign` program. Each command (group) lives in its own module under `commands/` and is added here. */
 export function createProgram(context: CommandContext): Command {
   const program = new Command('countersign')
-    .description('countersign: receive e-signature webhooks safely. Commands for the platform side of the integration.')
+    .description('countersign: receive e-signature webhooks safely. Send test deliveries, run a local receiver, steer dead letters and the platforms\' subscriptions.')
     .version(VERSION, '-v, --version')
     .showHelpAfterError('(add --help for usage)')
     .configureOutput({ writeOut: (s) => context.io.out(s.replace(/\n$/, '')), writeErr: (s) => context.io.err(s.replace(/\n$/, '')) })
     .exitOverride();
+  program.addCommand(sendCommand(context));
+  program.addCommand(deadLettersCommand(context));
+  program.addCommand(devCommand(context));
   program.addCommand(subscriptionsCommand(context));
   // Every command answers --help, and reports usage errors through the same exit code.
   const configure = (command: Command): void => {

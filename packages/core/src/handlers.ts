@@ -1,6 +1,7 @@
 import { CountersignError } from './errors.js';
 import type { AnyEvent, EventFor, EventName, Handler, Platforms } from './events.js';
-import { silentLogger, type Logger } from './logger.js';
+import { defaultLogger, type Logger } from './logger.js';
+import type { HandlerRunWatch } from './observer.js';
 import { warnUnknownEvent } from './provider.js';
 import type { DispatchInfo, QueuedEvent } from './queue/types.js';
 
@@ -40,8 +41,13 @@ export interface HandlerRegistry<E extends Platforms> {
 }
 
 export interface HandlerRegistryOptions {
-  /** Where handler failures and names no platform knows are reported. Default: silent. */
+  /**
+   * Where handler failures (every attempt), dead letters (with the command that replays them), events nobody handles
+   * (once per name) and names no platform knows are reported. Default: `defaultLogger()` (warnings and errors).
+   */
   logger?: Logger;
+  /** Watches each handler run (the receiver's observers: OpenTelemetry, the inspector). */
+  observe?: (event: QueuedEvent, info: DispatchInfo) => HandlerRunWatch | undefined;
 }
 
 /** Create the handlers of a set of endpoints, from their platforms (or their providers: a provider is a platform). */
@@ -49,7 +55,9 @@ export function createHandlers<const E extends Platforms>(platforms: E, options:
   if (typeof platforms !== 'object' || platforms === null || Object.keys(platforms).length === 0) {
     throw new CountersignError('CONFIG_INVALID', 'createHandlers: name at least one endpoint and its platform, e.g. { "adobe-sign": adobeSignPlatform }.');
   }
-  const logger = options.logger ?? silentLogger;
+  const logger = options.logger ?? defaultLogger();
+  /** Event names already reported as having no handler (bounded). */
+  const unhandled = new Set<string>();
   const byName = new Map(Object.entries(platforms));
   const handlers = new Map<string, Array<Handler<never>>>();
   const anyHandlers: Array<Handler<never>> = [];
@@ -84,15 +92,32 @@ export function createHandlers<const E extends Platforms>(platforms: E, options:
     if (queued.topic !== undefined && queued.topic !== queued.name) add(handlers.get(`${queued.endpoint}:${queued.topic}`));
     add(handlers.get(`${queued.endpoint}:*`));
     add(anyHandlers);
+    const watch = options.observe?.(queued, info);
     if (run.length === 0) {
-      logger.debug({ endpoint: queued.endpoint, event: queued.name }, 'no handler for event');
+      const named = `${queued.endpoint}:${queued.name}`;
+      if (!unhandled.has(named) && unhandled.size < 1000) {
+        unhandled.add(named);
+        logger.warn(
+          { endpoint: queued.endpoint, event: queued.name, id: queued.id },
+          `no handler for ${named}: the event was acknowledged and dropped. Register one with on('${named}', ...), on('${queued.endpoint}:*', ...) or onAny() (logged once per event name)`,
+        );
+      }
+      watch?.end({ outcome: 'no-handler', handlers: 0 });
       return;
     }
-    try {
+    const runAll = async (): Promise<void> => {
       for (const handler of run) await handler(event as never);
+    };
+    try {
+      await (watch ? watch.within(runAll) : runAll());
     } catch (error) {
       const willRetry = info.attempt < info.maxAttempts;
-      logger.error({ endpoint: queued.endpoint, event: queued.name, id: queued.id, attempt: info.attempt, willRetry, err: error }, 'handler failed');
+      const fields = { endpoint: queued.endpoint, event: queued.name, id: queued.id, attempt: info.attempt, maxAttempts: info.maxAttempts, willRetry, err: error };
+      if (willRetry) logger.error(fields, `handler failed on attempt ${info.attempt} of ${info.maxAttempts}; it will be retried`);
+      else {
+        const replay = info.replay ?? `receiver.replay(${JSON.stringify(queued.id)})`;
+        logger.error({ ...fields, deadLetter: true, replay }, `handler failed on its last attempt (${info.attempt} of ${info.maxAttempts}): ${queued.id} is a dead letter now. Replay it with: ${replay}`);
+      }
       for (const onError of errorHandlers) {
         try {
           await onError(error, event as never, { attempt: info.attempt, willRetry });
@@ -100,8 +125,10 @@ export function createHandlers<const E extends Platforms>(platforms: E, options:
           logger.error({ err: inner }, 'onError handler threw');
         }
       }
+      watch?.end({ outcome: willRetry ? 'retrying' : 'dead-letter', error, handlers: run.length });
       throw error;
     }
+    watch?.end({ outcome: 'handled', handlers: run.length });
   }
 
   const registry: HandlerRegistry<E> = {

@@ -10,8 +10,20 @@ export { readHeaders } from './headers.js';
 export { readBody } from './body.js';
 export { CountersignError, ErrorCodes, isCountersignError } from './errors.js';
 export type { ErrorCode, CountersignErrorOptions } from './errors.js';
-export { silentLogger, jsonLogger } from './logger.js';
+export { silentLogger, jsonLogger, defaultLogger } from './logger.js';
 export type { Logger } from './logger.js';
+export type {
+  ReceiverObserver,
+  DeliveryStart,
+  DeliveryObservation,
+  DeliveryResult,
+  DeliveryOutcome,
+  ObservedEvent,
+  HandlerRunStart,
+  HandlerRunObservation,
+  HandlerRunResult,
+  HandlerRunOutcome,
+} from './observer.js';
 export type { Endpoints, Platforms, EventName, EventFor, EventOf, AnyEvent, KnownEvent, UnknownEvent, Handler } from './events.js';
 export { memoryDedupe } from './dedupe/memory.js';
 export type { MemoryDedupe, MemoryDedupeOptions, MemoryDedupeStats } from './dedupe/memory.js';

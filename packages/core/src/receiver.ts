@@ -1,11 +1,12 @@
 import { readBody } from './body.js';
 import { memoryDedupe } from './dedupe/memory.js';
 import type { DedupeStore } from './dedupe/types.js';
-import { CountersignError, errorMessage, isCountersignError } from './errors.js';
+import { CountersignError, errorMessage, isCountersignError, type ErrorCode } from './errors.js';
 import type { AnyEvent, Endpoints, EventFor, EventName, Handler, Platforms } from './events.js';
 import { readHeaders, type HeaderReader } from './headers.js';
 import { boundKey, clip, MAX_EVENT_NAME_LENGTH, safeHeaderValue } from './limits.js';
-import { silentLogger, type Logger } from './logger.js';
+import { defaultLogger, limitedLog, type Logger } from './logger.js';
+import { observersOf, type DeliveryWatch, type ReceiverObserver } from './observer.js';
 import { errorResponse, type AckOutcome, type Provider } from './provider.js';
 import { createHandlers, type ErrorInfo, type HandlerRegistry } from './handlers.js';
 import { receiverOptions } from './options.js';
@@ -26,8 +27,13 @@ export interface ReceiverOptions<E extends Endpoints> {
    * module. Default: a registry of this receiver's endpoints, filled by `receiver.on()`.
    */
   handlers?: HandlerRegistry<Platforms>;
-  /** pino-compatible logger. Default: silent. */
+  /**
+   * pino-compatible logger. Default: `defaultLogger()`, warnings and errors as JSON lines on stderr (failed handlers,
+   * dead letters, refusals at a bounded rate). Pass `silentLogger` to log nothing.
+   */
   logger?: Logger;
+  /** Told about every delivery and handler run: `@countersign/opentelemetry`, `@countersign/inspector`, your own. */
+  observers?: readonly ReceiverObserver[];
   /** Time budget of one delivery (ms), from the first byte to the answer. Default 4000 (Adobe allows 5 s). */
   timeoutMs?: number;
   /** Largest accepted body (bytes). Default 10 MiB, Adobe Sign's maximum. */
@@ -284,6 +290,14 @@ function accountOf(facts: unknown): string | undefined {
   return typeof account === 'string' ? clip(account, 200) : undefined;
 }
 
+/** What `handle` gathers about one delivery for its observers. */
+interface DeliveryState {
+  watch: DeliveryWatch;
+  outcome: 'accepted' | 'duplicate' | 'answered' | 'handshake' | 'refused';
+  code: ErrorCode | undefined;
+  body: Uint8Array | undefined;
+}
+
 /** Create a receiver: the framework-free core every adapter calls. */
 export function createReceiver<const E extends Endpoints>(options: ReceiverOptions<E>): Receiver<E> {
   const { endpoints } = options;
@@ -295,7 +309,10 @@ export function createReceiver<const E extends Endpoints>(options: ReceiverOptio
       throw new CountersignError('CONFIG_INVALID', `createReceiver: endpoint name "${name}" must be a URL path segment (letters, digits, - _ . ~).`);
     }
   }
-  const logger = options.logger ?? silentLogger;
+  const logger = options.logger ?? defaultLogger();
+  const observing = observersOf(options.observers, logger);
+  /** Refusals caused by senders (4xx), logged at a bounded rate per endpoint and code. */
+  const refusals = limitedLog(logger);
   const dedupe = options.dedupe ?? memoryDedupe({ logger });
   const authFailures = options.authFailureLimit === undefined ? undefined : authFailureCounter(options.authFailureLimit);
   const queue = options.queue ?? memoryQueue();
@@ -305,7 +322,8 @@ export function createReceiver<const E extends Endpoints>(options: ReceiverOptio
   const claimTtlMs = checked.claimTtlMs ?? DEFAULT_CLAIM_TTL_MS;
   const byName = new Map<string, Provider>(Object.entries(endpoints));
   // Typed by the receiver's own `on()`; the registry itself sees plain names.
-  const handlers: HandlerRegistry<Platforms> = options.handlers ?? createHandlers<Platforms>(endpoints, { logger });
+  const handlers: HandlerRegistry<Platforms> =
+    options.handlers ?? createHandlers<Platforms>(endpoints, { logger, observe: observing && ((event, info) => observing.handlerRun(event, info)) });
   for (const name of byName.keys()) {
     if (!Object.hasOwn(handlers.platforms, name)) {
       throw new CountersignError('CONFIG_INVALID', `createReceiver: the endpoint "${name}" has no platform in \`handlers\` (createHandlers({ "${name}": ... })).`);
@@ -328,7 +346,7 @@ export function createReceiver<const E extends Endpoints>(options: ReceiverOptio
     }
   }
 
-  async function deliver(name: string, provider: Provider, method: string, request: WebhookRequest, deadline: Deadline): Promise<WebhookResponse> {
+  async function deliver(name: string, provider: Provider, method: string, request: WebhookRequest, deadline: Deadline, watch: DeliveryState | undefined): Promise<WebhookResponse> {
     // Mutual TLS first: a sender without the required certificate gets nothing else, its body is not even read.
     if (provider.clientCertificate !== undefined) {
       const problem = clientCertificateError(request.peerCertificate, provider.clientCertificate);
@@ -339,10 +357,12 @@ export function createReceiver<const E extends Endpoints>(options: ReceiverOptio
     const body = method === 'GET' || method === 'HEAD' ? new Uint8Array(0) : await readBody(request.body, limit, headers.get('content-length'), deadline);
     deadline.onExpire = undefined;
     const ctx = new Context(name, method, headers, body, request.peerCertificate, deadline, queryOf(request));
+    if (watch) watch.body = body;
 
     if (method === 'GET' || method === 'HEAD') {
       const response = await (provider.handshake as NonNullable<Provider['handshake']>)(ctx);
       logger.info({ endpoint: name, status: response.status }, 'handshake answered');
+      if (watch) watch.outcome = 'handshake';
       return method === 'HEAD' ? { ...response, body: '' } : response;
     }
 
@@ -360,6 +380,7 @@ export function createReceiver<const E extends Endpoints>(options: ReceiverOptio
     }
     if (isAnswer(result)) {
       logger.info({ endpoint: name, status: result.respond.status }, 'answered by the provider, nothing queued');
+      if (watch) watch.outcome = 'answered';
       return result.respond;
     }
     const events = Array.isArray(result) ? (result as readonly ParsedEvent[]) : [result as ParsedEvent];
@@ -369,9 +390,16 @@ export function createReceiver<const E extends Endpoints>(options: ReceiverOptio
       if (parsed.topic !== undefined) checkName(parsed.topic, 'topic');
       keys.push(await boundKey(parsed.key));
     }
+    if (watch) {
+      for (const [i, parsed] of events.entries()) {
+        const key = keys[i] as string;
+        watch.watch.events.push({ id: `${name}:${key}`, key, endpoint: name, name: parsed.name, topic: parsed.topic, known: parsed.known, dedupe: 'not-queued' });
+      }
+    }
     if (deadline.expired) throw deadline.expired;
 
-    const outcome = await claimAndEnqueue(name, provider, ctx, facts, events, keys, deadline, request.waitUntil);
+    const outcome = await claimAndEnqueue(name, provider, ctx, facts, events, keys, deadline, request.waitUntil, watch?.watch);
+    if (watch) watch.outcome = outcome;
     try {
       const marking = provider.acknowledged?.(ctx, facts, outcome);
       if (marking instanceof Promise) await marking;
@@ -396,11 +424,12 @@ export function createReceiver<const E extends Endpoints>(options: ReceiverOptio
     keys: readonly string[],
     deadline: Deadline,
     waitUntil: WaitUntil | undefined,
+    watch: DeliveryWatch | undefined,
   ): Promise<AckOutcome> {
     const claimed: Array<{ index: number; key: string; token: string }> = [];
     const releaseFrom = (from: number): void => {
       for (const { key, token } of claimed.slice(from)) {
-        dedupe.release(key, token).catch((error: unknown) => logger.warn({ key, err: error }, 'dedupe release failed; the claim will expire'));
+        dedupe.release(key, token).catch((error: unknown) => logger.warn({ id: key, err: error }, 'dedupe release failed; the claim will expire'));
       }
     };
     let pending = false;
@@ -410,7 +439,10 @@ export function createReceiver<const E extends Endpoints>(options: ReceiverOptio
         const claim = await dedupe.claim(key, claimTtlMs);
         if (claim.status === 'claimed') claimed.push({ index: i, key, token: claim.token });
         else if (claim.status === 'pending') pending = true;
-        else logger.info({ endpoint: name, event: events[i]?.name, key: keys[i] }, 'duplicate acknowledged, not dispatched again');
+        else {
+          logger.info({ endpoint: name, event: events[i]?.name, id: key }, 'duplicate acknowledged, not dispatched again');
+          if (watch) (watch.events[i] as { dedupe: string }).dedupe = 'duplicate';
+        }
       }
     } catch (error) {
       releaseFrom(0);
@@ -441,6 +473,8 @@ export function createReceiver<const E extends Endpoints>(options: ReceiverOptio
         receivedAt: delivery.receivedAt,
         delivery: parsed.attempt === undefined ? delivery : { ...delivery, attempt: parsed.attempt },
       };
+      const carried = watch?.enqueue(event);
+      if (carried !== undefined) event.traceContext = carried;
       try {
         await queue.enqueue(event, { bytes, waitUntil });
       } catch (error) {
@@ -451,8 +485,9 @@ export function createReceiver<const E extends Endpoints>(options: ReceiverOptio
         });
       }
       // The event is safe from here on, even if the budget ran out meanwhile (the platform's retry is then a duplicate).
-      dedupe.commit(key, token, provider.retentionMs).catch((error: unknown) => logger.warn({ key, err: error }, 'dedupe commit failed; the claim will expire'));
-      logger.info({ endpoint: name, event: parsed.name, key: event.key }, 'event accepted');
+      dedupe.commit(key, token, provider.retentionMs).catch((error: unknown) => logger.warn({ id: key, err: error }, 'dedupe commit failed; the claim will expire'));
+      logger.info({ endpoint: name, event: parsed.name, id: key }, 'event accepted');
+      if (watch) (watch.events[index] as { dedupe: string }).dedupe = 'queued';
     }
     return 'accepted';
   }
@@ -468,23 +503,49 @@ export function createReceiver<const E extends Endpoints>(options: ReceiverOptio
     return { receivedAt: ctx.receivedAt.toISOString(), headers: kept, ...(account === undefined ? {} : { account }) };
   }
 
-  async function handle(request: WebhookRequest): Promise<WebhookResponse> {
+  /** The whole pipeline, told to the observers when there are any. */
+  function handle(request: WebhookRequest): Promise<WebhookResponse> {
+    if (observing === undefined) return receive(request, undefined);
+    const name = endpointName(request.endpoint);
+    const endpoint = name !== undefined && byName.has(name) ? name : undefined;
+    const start = { endpoint, path: clip(request.endpoint, 100), method: String(request.method).toUpperCase(), headers: request.headers, receivedAt: new Date() };
+    const state: DeliveryState = { watch: observing.delivery(start), outcome: 'refused', code: undefined, body: undefined };
+    return receive(request, state).then((response) => {
+      state.watch.end({ outcome: state.code === undefined ? state.outcome : 'refused', code: state.code, response, body: state.body });
+      return response;
+    });
+  }
+
+  /** A refusal answered before the pipeline starts: logged at a bounded rate when the sender caused it. */
+  function refuseEarly(name: string | undefined, error: CountersignError, state: DeliveryState | undefined): WebhookResponse {
+    if (state) state.code = error.code;
+    if (error.code !== 'SHUTTING_DOWN') refusals.warn(`${name ?? ''}\u0000${error.code}`, { endpoint: name, code: error.code, status: error.status }, error.message);
+    return errorResponse(error);
+  }
+
+  async function receive(request: WebhookRequest, state: DeliveryState | undefined): Promise<WebhookResponse> {
     const name = endpointName(request.endpoint);
     const provider = name === undefined ? undefined : byName.get(name);
     if (name === undefined || provider === undefined) {
       const path = clip(request.endpoint, 100);
-      return errorResponse(new CountersignError('ENDPOINT_NOT_FOUND', `No webhook endpoint is configured at "${path}"; endpoints are ${[...byName.keys()].map((n) => `/${n}`).join(', ')} under the adapter's prefix.`));
+      return refuseEarly(
+        undefined,
+        new CountersignError('ENDPOINT_NOT_FOUND', `No webhook endpoint is configured at "${path}"; endpoints are ${[...byName.keys()].map((n) => `/${n}`).join(', ')} under the adapter's prefix.`),
+        state,
+      );
     }
     const method = request.method.toUpperCase();
     if (method !== 'POST' && !((method === 'GET' || method === 'HEAD') && provider.handshake)) {
-      return errorResponse(
+      return refuseEarly(
+        name,
         new CountersignError('METHOD_NOT_ALLOWED', `${clip(method, 20)} is not accepted here; ${provider.kind} deliveries use ${allowed(provider)}.`, {
           headers: { allow: allowed(provider) },
         }),
+        state,
       );
     }
     if (closing) {
-      return errorResponse(new CountersignError('SHUTTING_DOWN', 'This instance is shutting down; retry on another.', { headers: { 'retry-after': '5' } }));
+      return refuseEarly(name, new CountersignError('SHUTTING_DOWN', 'This instance is shutting down; retry on another.', { headers: { 'retry-after': '5' } }), state);
     }
 
     let sender: string | undefined;
@@ -492,15 +553,17 @@ export function createReceiver<const E extends Endpoints>(options: ReceiverOptio
       sender = authFailures.address({ remoteAddress: request.remoteAddress, headers: readHeaders(request.headers) });
       const wait = authFailures.blockedFor(sender, Date.now());
       if (wait > 0) {
-        return errorResponse(
+        return refuseEarly(
+          name,
           new CountersignError('RATE_LIMITED', 'Too many failed authentications from this address; retry later.', { headers: { 'retry-after': String(wait) } }),
+          state,
         );
       }
     }
 
     const budget = provider.timeoutMs ?? defaultTimeout;
     const deadline = new Deadline();
-    const work = deliver(name, provider, method, request, deadline);
+    const work = state ? state.watch.within(() => deliver(name, provider, method, request, deadline, state)) : deliver(name, provider, method, request, deadline, undefined);
     inFlight.add(work);
     // One promise settled by whichever comes first: the work's answer, its failure, or the end of the budget.
     // The work may outlive the answer (budget ran out): it still commits or releases its claim, never unhandled.
@@ -510,7 +573,7 @@ export function createReceiver<const E extends Endpoints>(options: ReceiverOptio
           headers: { 'retry-after': '5' },
         });
         deadline.expire(error);
-        resolve(refusal(name, error));
+        resolve(refusal(name, error, state));
       }, budget);
       work.then(
         (answer) => {
@@ -522,19 +585,22 @@ export function createReceiver<const E extends Endpoints>(options: ReceiverOptio
           inFlight.delete(work);
           clearTimeout(timer);
           if (authFailures !== undefined && isCountersignError(error) && AUTH_FAILURES.has(error.code)) authFailures.failed(sender, Date.now());
-          if (deadline.expired === undefined) resolve(writable(refusal(name, error)));
+          if (deadline.expired === undefined) resolve(writable(refusal(name, error, state)));
         },
       );
     });
   }
 
   /** Log a failed delivery and turn it into its answer. */
-  function refusal(name: string, error: unknown): WebhookResponse {
+  function refusal(name: string, error: unknown, state: DeliveryState | undefined): WebhookResponse {
     const coded = toCountersignError(error);
+    if (state) state.code = coded.code;
     // A copy arriving while its twin is being queued is routine under concurrent deliveries: not an error.
     const fields = { endpoint: name, code: coded.code, status: coded.status, err: coded.cause ?? undefined };
     if (coded.status >= 500 && coded.code !== 'DUPLICATE_IN_FLIGHT') logger.error(fields, coded.message);
-    else logger.warn(fields, coded.message);
+    else if (coded.status >= 500) logger.warn(fields, coded.message);
+    // The sender's fault (4xx): a flood of them must not fill the log.
+    else refusals.warn(`${name}\u0000${coded.code}`, fields, coded.message);
     return errorResponse(coded);
   }
 
@@ -579,10 +645,12 @@ export function createReceiver<const E extends Endpoints>(options: ReceiverOptio
     replay: (id) => queue.replay(id),
     async close() {
       closing = true;
+      refusals.flush();
       await Promise.allSettled([...inFlight]);
       await queue.close();
       await dedupe.close?.();
     },
   };
+  observing?.attach(receiver);
   return receiver;
 }

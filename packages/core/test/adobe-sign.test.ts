@@ -13,8 +13,7 @@ import {
   createReceiver,
   memoryQueue,
   type AdobeSignOptions,
-  type WebhookResponse,
-} from '@countersign/core';
+  type WebhookResponse, silentLogger } from '@countersign/core';
 // The builders of @countersign/testing, by path: core cannot depend on the testing package (it depends on core).
 import { adobeSignDelivery, adobeSignHandshake, type AdobeSignDelivery } from '../../testing/src/adobe-sign.js';
 
@@ -73,7 +72,7 @@ const boundId = (notificationId: string) => expect.stringMatching(new RegExp(`^$
 
 function setup(options: AdobeSignOptions = { clientIds: [CLIENT_ID] }) {
   const queue = memoryQueue();
-  const receiver = createReceiver({ endpoints: { adobe: adobeSign(options) }, queue });
+  const receiver = createReceiver({ logger: silentLogger, endpoints: { adobe: adobeSign(options) }, queue });
   const seen: Seen[] = [];
   receiver.onAny((event) => {
     seen.push({ via: 'any', id: event.key, name: event.name, topic: event.topic, known: event.known, payload: event.payload as Record<string, unknown> });

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { createReceiver, docstudio, memoryQueue, type DocStudioOptions, type QueuedEvent, type WebhookResponse } from '@countersign/core';
+import { createReceiver, docstudio, memoryQueue, type DocStudioOptions, type QueuedEvent, type WebhookResponse, silentLogger } from '@countersign/core';
 // The builder of @countersign/testing, by path: core cannot depend on the testing package (it depends on core).
 import { docstudioDelivery } from '../../testing/src/docstudio.js';
 
@@ -23,7 +23,7 @@ interface Seen {
 
 function setup(options: DocStudioOptions) {
   const queue = memoryQueue();
-  const receiver = createReceiver({ endpoints: { docstudio: docstudio(options) }, queue });
+  const receiver = createReceiver({ logger: silentLogger, endpoints: { docstudio: docstudio(options) }, queue });
   const seen: Seen[] = [];
   receiver.onAny((event) => {
     seen.push({ id: event.key, name: event.name, known: event.known, payload: event.payload });
@@ -182,6 +182,7 @@ describe('docstudio: revive', () => {
     const provider = docstudio({ dangerouslyAcceptUnauthenticated: true });
     const queued: QueuedEvent[] = [];
     const receiver = createReceiver({
+      logger: silentLogger,
       endpoints: { docstudio: provider },
       // A durable queue stores the event as JSON and has a worker dispatch it later.
       queue: {

@@ -17,8 +17,7 @@ import {
   signit,
   type DedupeStore,
   type Logger,
-  type WebhookResponse,
-} from '@countersign/core';
+  type WebhookResponse, silentLogger } from '@countersign/core';
 import { adobeSignDelivery } from '../../testing/src/adobe-sign.js';
 import { docstudioDelivery } from '../../testing/src/docstudio.js';
 import { signitDelivery } from '../../testing/src/signit.js';
@@ -54,7 +53,7 @@ describe('hardening: an unbounded id cannot exhaust memory, the store or the log
   });
 
   it('refuses an event name over 128 characters, whatever the provider accepts as unknown', async () => {
-    const receiver = createReceiver({ endpoints: { adobe: adobeSign({ clientIds: CLIENT_ID }) } });
+    const receiver = createReceiver({ logger: silentLogger, endpoints: { adobe: adobeSign({ clientIds: CLIENT_ID }) } });
     const res = await receiver.handle({ endpoint: 'adobe', ...adobeSignDelivery({ event: `AGREEMENT_${'X'.repeat(5000)}`, clientId: CLIENT_ID }) });
     expect(res.status).toBe(400);
     expect(errorOf(res).code).toBe('PAYLOAD_INVALID');
@@ -65,7 +64,7 @@ describe('hardening: an unbounded id cannot exhaust memory, the store or the log
     const dedupe = memoryDedupe();
     const recording: DedupeStore = { ...dedupe, claim: (key, lease) => (claimed.push(key), dedupe.claim(key, lease)) };
     const queue = memoryQueue();
-    const receiver = createReceiver({ endpoints: { signit: signit(SIGNIT) }, dedupe: recording, queue });
+    const receiver = createReceiver({ logger: silentLogger, endpoints: { signit: signit(SIGNIT) }, dedupe: recording, queue });
     const ids: string[] = [];
     receiver.onAny((event) => void ids.push(event.key));
     const long = await signitDelivery({ ...SIGNIT, event: 'envelopeCompleted', rawData: { invokeNo: 'i'.repeat(100_000), basicEnvelope: { wsid: 'w', status: 'COMPLETED' } } });
@@ -85,6 +84,7 @@ describe('hardening: a flood on one endpoint does not erase dedupe for the other
     const dedupe = memoryDedupe({ maxEntries: 50, logger });
     const queue = memoryQueue();
     const receiver = createReceiver({
+      logger: silentLogger,
       endpoints: { adobe: adobeSign({ clientIds: CLIENT_ID }), signit: signit(SIGNIT), docstudio: docstudio(DOCSTUDIO) },
       dedupe,
       queue,
@@ -131,7 +131,7 @@ describe('hardening: configuration fails closed', () => {
 describe('hardening: the in-memory queue is bounded', () => {
   it('answers 503 QUEUE_FULL with Retry-After past maxEvents, says why in readiness, and takes events again once handlers catch up', async () => {
     const queue = memoryQueue({ maxEvents: 3 });
-    const receiver = createReceiver({ endpoints: { signit: signit(SIGNIT) }, queue });
+    const receiver = createReceiver({ logger: silentLogger, endpoints: { signit: signit(SIGNIT) }, queue });
     let release!: () => void;
     const gate = new Promise<void>((resolve) => (release = resolve));
     let handled = 0;
@@ -159,7 +159,7 @@ describe('hardening: the in-memory queue is bounded', () => {
 
   it('counts bytes too: past maxBytes a delivery is refused, not buffered', async () => {
     const queue = memoryQueue({ maxBytes: 4000 });
-    const receiver = createReceiver({ endpoints: { signit: signit(SIGNIT) }, queue });
+    const receiver = createReceiver({ logger: silentLogger, endpoints: { signit: signit(SIGNIT) }, queue });
     receiver.onAny(() => new Promise(() => undefined)); // handlers that never finish
     const big = (n: number) => signitDelivery({ ...SIGNIT, event: 'envelopeStarted', rawData: { invokeNo: `inv-${n}`, padding: 'p'.repeat(1500) } });
     const statuses: number[] = [];
@@ -170,7 +170,7 @@ describe('hardening: the in-memory queue is bounded', () => {
 
 describe('hardening: validation cannot freeze the server or flood the answer', () => {
   it('refuses 280 000 invalid items with a short answer, after checking a bounded number of them', async () => {
-    const receiver = createReceiver({ endpoints: { adobe: adobeSign({ clientIds: CLIENT_ID }) } });
+    const receiver = createReceiver({ logger: silentLogger, endpoints: { adobe: adobeSign({ clientIds: CLIENT_ID }) } });
     const participantSets = Array.from({ length: 280_000 }, () => 1);
     const res = await receiver.handle({
       endpoint: 'adobe',
@@ -189,7 +189,7 @@ describe('hardening: validation cannot freeze the server or flood the answer', (
 describe('hardening: every header countersign writes is valid, whatever the input', () => {
   it('answers a bearer JWT whose crit header holds CR/LF and non-Latin-1 text with 401 JSON and writable headers', async () => {
     const key = new Uint8Array(32).fill(7);
-    const receiver = createReceiver({ endpoints: { adobe: adobeSign({ clientIds: CLIENT_ID, oauth: { key } }) } });
+    const receiver = createReceiver({ logger: silentLogger, endpoints: { adobe: adobeSign({ clientIds: CLIENT_ID, oauth: { key } }) } });
     for (const crit of ['x\r\nSet-Cookie: a=b', 'привіт', 'e\u2028f']) {
       const header = base64url.encode(JSON.stringify({ alg: 'HS256', crit: [crit], [crit]: true }));
       const signed = await new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setExpirationTime('5m').sign(key);
@@ -213,7 +213,7 @@ describe('hardening: answers never tell the sender internal addresses', () => {
     expect(res.body).not.toContain('10.1.2.3');
     expect(lines.join('\n')).toContain('10.1.2.3');
 
-    const jwks = createReceiver({ endpoints: { adobe: adobeSign({ clientIds: CLIENT_ID, oauth: { jwksUrl: 'http://127.0.0.1:9/jwks.json' } }) } });
+    const jwks = createReceiver({ logger: silentLogger, endpoints: { adobe: adobeSign({ clientIds: CLIENT_ID, oauth: { jwksUrl: 'http://127.0.0.1:9/jwks.json' } }) } });
     const token = await new SignJWT({}).setProtectedHeader({ alg: 'RS256', kid: 'k' }).setExpirationTime('5m').sign(new Uint8Array(32)).catch(() => 'a.b.c');
     const unreachable = await jwks.handle({ endpoint: 'adobe', ...adobeSignDelivery({ event: 'AGREEMENT_CREATED', clientId: CLIENT_ID, accessToken: token }) });
     expect(unreachable.body).not.toContain('127.0.0.1');
@@ -242,7 +242,7 @@ describe('hardening: log lines stay single lines of bounded length', () => {
 
 describe('hardening: password guessing can be bounded per sender address (opt-in)', () => {
   it('answers 429 with Retry-After after too many failed authentications from one address, others unaffected', async () => {
-    const receiver = createReceiver({ endpoints: { docstudio: docstudio(DOCSTUDIO) }, authFailureLimit: { max: 3 } });
+    const receiver = createReceiver({ logger: silentLogger, endpoints: { docstudio: docstudio(DOCSTUDIO) }, authFailureLimit: { max: 3 } });
     const guess = (password: string, remoteAddress: string) =>
       receiver.handle({ endpoint: 'docstudio', remoteAddress, ...docstudioDelivery({ login: 'hooks', password, status: 'COMPLETED' }) });
     for (let i = 0; i < 3; i++) expect((await guess(`guess-${i}`, '203.0.113.9')).status).toBe(401);
@@ -254,7 +254,7 @@ describe('hardening: password guessing can be bounded per sender address (opt-in
   });
 
   it('counts by the forwarded address behind a trusted proxy', async () => {
-    const receiver = createReceiver({ endpoints: { docstudio: docstudio(DOCSTUDIO) }, authFailureLimit: { max: 1, clientAddress: forwardedFor(1) } });
+    const receiver = createReceiver({ logger: silentLogger, endpoints: { docstudio: docstudio(DOCSTUDIO) }, authFailureLimit: { max: 1, clientAddress: forwardedFor(1) } });
     const send = (password: string, forwarded: string) => {
       const delivery = docstudioDelivery({ login: 'hooks', password, status: 'COMPLETED' });
       return receiver.handle({ endpoint: 'docstudio', remoteAddress: '10.0.0.1', ...delivery, headers: { ...delivery.headers, 'x-forwarded-for': forwarded } });

@@ -7,13 +7,12 @@ import {
   type DedupeStore,
   type EventQueue,
   type QueuedEvent,
-  type WebhookResponse,
-} from '@countersign/core';
+  type WebhookResponse, silentLogger } from '@countersign/core';
 import { delivery, headers, toy } from './toy-provider.js';
 
 function setup(options: Partial<Parameters<typeof createReceiver>[0]> = {}, provider = toy()) {
   const queue = memoryQueue({ backoff: { delayMs: 1, jitter: 0 } });
-  const receiver = createReceiver({ endpoints: { toy: provider }, queue, ...options });
+  const receiver = createReceiver({ logger: silentLogger, endpoints: { toy: provider }, queue, ...options });
   const seen: string[] = [];
   receiver.onAny((event) => {
     seen.push(`${event.name}:${event.key}`);
@@ -83,8 +82,8 @@ describe('routing', () => {
   });
 
   it('rejects endpoint names that cannot be a path segment, and handler names of unknown endpoints', () => {
-    expect(() => createReceiver({ endpoints: { 'a/b': toy() } })).toThrow(/path segment/);
-    expect(() => createReceiver({ endpoints: {} })).toThrow(/at least one endpoint/);
+    expect(() => createReceiver({ logger: silentLogger, endpoints: { 'a/b': toy() } })).toThrow(/path segment/);
+    expect(() => createReceiver({ logger: silentLogger, endpoints: {} })).toThrow(/at least one endpoint/);
     const { receiver } = setup();
     // @ts-expect-error unknown endpoint in a handler name
     expect(() => receiver.on('nope:PING', () => undefined)).toThrow(/configured endpoint/);
@@ -272,7 +271,7 @@ describe('deduplication', () => {
   it('answers 503 + Retry-After to a copy that arrives while the first is still being enqueued', async () => {
     const gate = deferred();
     const queue: EventQueue = { ...memoryQueue(), enqueue: () => gate.promise };
-    const receiver = createReceiver({ endpoints: { toy: toy() }, queue });
+    const receiver = createReceiver({ logger: silentLogger, endpoints: { toy: toy() }, queue });
     const first = receiver.handle(delivery('slow'));
     await new Promise((r) => setTimeout(r, 10));
     const second = await receiver.handle(delivery('slow'));
@@ -285,7 +284,7 @@ describe('deduplication', () => {
 
   it('keys dedupe per endpoint: the same id on two endpoints is two events', async () => {
     const queue = memoryQueue();
-    const receiver = createReceiver({ endpoints: { toy: toy(), other: toy() }, queue });
+    const receiver = createReceiver({ logger: silentLogger, endpoints: { toy: toy(), other: toy() }, queue });
     const seen: string[] = [];
     receiver.onAny((e) => {
       seen.push(e.id); // `<endpoint>:<key>`
@@ -312,7 +311,7 @@ describe('failures of the store, the queue and the budget', () => {
     const inner = memoryQueue();
     let fail = true;
     const queue: EventQueue = { ...inner, enqueue: (e) => (fail ? Promise.reject(new Error('queue down')) : inner.enqueue(e)) };
-    const receiver = createReceiver({ endpoints: { toy: toy() }, queue });
+    const receiver = createReceiver({ logger: silentLogger, endpoints: { toy: toy() }, queue });
     const seen: string[] = [];
     receiver.onAny((e) => {
       seen.push(e.id);
@@ -331,7 +330,7 @@ describe('failures of the store, the queue and the budget', () => {
     const inner = memoryQueue();
     const gate = deferred();
     const queue: EventQueue = { ...inner, enqueue: async (e) => { await gate.promise; await inner.enqueue(e); } };
-    const receiver = createReceiver({ endpoints: { toy: toy({ timeoutMs: 50 }) }, queue });
+    const receiver = createReceiver({ logger: silentLogger, endpoints: { toy: toy({ timeoutMs: 50 }) }, queue });
     const seen: string[] = [];
     receiver.onAny((e) => {
       seen.push(e.id);
@@ -362,7 +361,7 @@ describe('failures of the store, the queue and the budget', () => {
         await inner.enqueue(e);
       },
     };
-    const receiver = createReceiver({ endpoints: { toy: toy({ timeoutMs: 50 }) }, queue });
+    const receiver = createReceiver({ logger: silentLogger, endpoints: { toy: toy({ timeoutMs: 50 }) }, queue });
     expect((await receiver.handle(delivery('late-fail'))).status).toBe(503);
     gate.resolve();
     await vi.waitFor(async () => {
@@ -386,7 +385,7 @@ describe('failures of the store, the queue and the budget', () => {
 
   it('acknowledges while a 10 s handler is still running', async () => {
     const queue = memoryQueue();
-    const receiver = createReceiver({ endpoints: { toy: toy() }, queue });
+    const receiver = createReceiver({ logger: silentLogger, endpoints: { toy: toy() }, queue });
     let finished = false;
     const started = deferred();
     receiver.on('toy:PING', async () => {
@@ -442,7 +441,7 @@ describe('dispatch', () => {
 
   it('retries a failing handler, reports to onError, dead-letters after the last attempt, and replays', async () => {
     const queue = memoryQueue({ attempts: 3, backoff: { delayMs: 1, jitter: 0 } });
-    const receiver = createReceiver({ endpoints: { toy: toy() }, queue });
+    const receiver = createReceiver({ logger: silentLogger, endpoints: { toy: toy() }, queue });
     const errors: Array<{ attempt: number; willRetry: boolean }> = [];
     let fail = true;
     let handled = 0;
@@ -523,7 +522,7 @@ describe('lifecycle', () => {
 
   it('handles a QueuedEvent from a durable queue, reviving its payload', async () => {
     const provider = { ...toy(), revive: ({ payload }: { payload: unknown }) => ({ ...(payload as object), revived: true }) };
-    const receiver = createReceiver({ endpoints: { toy: provider }, queue: memoryQueue() });
+    const receiver = createReceiver({ logger: silentLogger, endpoints: { toy: provider }, queue: memoryQueue() });
     const got: unknown[] = [];
     receiver.on('toy:PING', (e) => void got.push(e.payload));
     const event: QueuedEvent = { id: 'toy:q', endpoint: 'toy', name: 'PING', topic: 'TABLE_TENNIS', known: true, key: 'q', payload: { event: 'PING', id: 'q' }, receivedAt: new Date().toISOString() };

@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { createReceiver, memoryQueue, signit, type EventQueue, type SignitOptions, type WebhookResponse } from '@countersign/core';
+import { createReceiver, memoryQueue, signit, type EventQueue, type SignitOptions, type WebhookResponse, silentLogger } from '@countersign/core';
 import { parseJavaDate } from '../src/providers/signit/auth.js';
 // The builders of @countersign/testing, by path: core cannot depend on the testing package (it depends on core).
 import { javaDateString, signitDelivery, signitSignature } from '../../testing/src/signit.js';
@@ -32,7 +32,7 @@ interface Seen {
 }
 
 function setup(options: SignitOptions, queue: EventQueue & { idle?: () => Promise<void> } = memoryQueue()) {
-  const receiver = createReceiver({ endpoints: { signit: signit(options) }, queue });
+  const receiver = createReceiver({ logger: silentLogger, endpoints: { signit: signit(options) }, queue });
   const seen: Seen[] = [];
   receiver.onAny((event) => {
     seen.push({ id: event.key, name: event.name, topic: event.topic, known: event.known, payload: event.payload });

@@ -18,13 +18,13 @@ Object.defineProperty(globalThis, 'Buffer', {
 });
 
 const { createFetchHandler } = await import('../src/index.js');
-const { createReceiver, memoryQueue } = await import('@countersign/core');
+const { createReceiver, memoryQueue, silentLogger } = await import('@countersign/core');
 const { loadFixtures } = await import('../../../test/conformance/fixtures.js');
 
 const fixtures = loadFixtures();
 const queue = memoryQueue();
 const ignisign = { url: process.env.IGNISIGN_API_URL ?? '', apiKey: process.env.IGNISIGN_API_KEY ?? '' };
-const receiver = createReceiver({ endpoints: fixtures.endpoints(ignisign), queue });
+const receiver = createReceiver({ logger: silentLogger, endpoints: fixtures.endpoints(ignisign), queue });
 const dispatched: Array<{ endpoint: string; name: string; id: string }> = [];
 receiver.onAny((event) => {
   dispatched.push({ endpoint: event.endpoint, name: event.name, id: event.key });

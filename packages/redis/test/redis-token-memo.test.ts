@@ -1,7 +1,7 @@
 import { createServer, type AddressInfo } from 'node:net';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createReceiver, ignisign, ignisignApi, type Logger } from '@countersign/core';
+import { createReceiver, ignisign, ignisignApi, type Logger, silentLogger } from '@countersign/core';
 import { redisTokenMemo, type RedisTokenMemo } from '@countersign/redis';
 import { fakeIgnisignApi, ignisignDelivery } from '../../testing/src/ignisign.js';
 import { REDIS_URL, requireRedis, uniqueName } from '../../../test/production/redis-available.js';
@@ -123,6 +123,7 @@ describe.runIf(redisUp)('redisTokenMemo on a real Redis', () => {
     const api = await fakeIgnisignApi();
     const appId = 'appId_token-memo-test';
     const receiver = createReceiver({
+      logger: silentLogger,
       endpoints: { ignisign: ignisign({ appId, appEnv: 'DEVELOPMENT', verifyToken: ignisignApi({ apiKey: api.apiKey, baseUrl: api.url }), tokenMemo: memo }) },
     });
     try {

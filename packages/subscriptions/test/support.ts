@@ -2,7 +2,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
-import { adobeSign, createReceiver, docstudio, ignisign, ignisignApi, memoryQueue, signit, type Logger } from '@countersign/core';
+import { adobeSign, createReceiver, docstudio, ignisign, ignisignApi, memoryQueue, signit, type Logger, silentLogger } from '@countersign/core';
 import { countersign } from '@countersign/express';
 import {
   fakeAdobeSignApi,
@@ -66,6 +66,7 @@ export interface RunningReceiver {
 export async function startReceiver(platforms: Platforms, overrides: { adobeClientIds?: string[]; docstudioSuccessCode?: number; port?: number } = {}): Promise<RunningReceiver> {
   const queue = memoryQueue();
   const receiver = createReceiver({
+      logger: silentLogger,
     endpoints: {
       docstudio: docstudio({ ...DOCSTUDIO, successCode: overrides.docstudioSuccessCode ?? DOCSTUDIO.successCode }),
       'adobe-sign': adobeSign({ clientIds: overrides.adobeClientIds ?? [platforms.adobe.clientId] }),

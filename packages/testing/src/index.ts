@@ -8,3 +8,4 @@ export * from './platforms/signit-api.js';
 export * from './platforms/adobe-sign-api.js';
 export * from './platforms/ignisign-api.js';
 export type { FiredDelivery, StandInCall } from './platforms/stand-in.js';
+export * from './samples.js';

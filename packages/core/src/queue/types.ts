@@ -18,12 +18,23 @@ export interface QueuedEvent {
     account?: string | undefined;
     headers: Record<string, string>;
   };
+  /**
+   * The trace context of the delivery that queued it (W3C `traceparent`, `tracestate`), when an observer such as
+   * `@countersign/opentelemetry` provides one: handler runs continue the delivery's trace from it.
+   */
+  traceContext?: Record<string, string> | undefined;
 }
 
 export interface DispatchInfo {
   /** 1 for the first attempt. */
   attempt: number;
   maxAttempts: number;
+  /**
+   * How a person replays this event once it is a dead letter, as the queue knows it (the BullMQ worker says
+   * `countersign dead-letters replay '<id>' --queue <name>`); logged with the dead letter. Default
+   * `receiver.replay("<id>")`.
+   */
+  replay?: string | undefined;
 }
 
 /** Runs the handlers of one event; rejects when a handler failed (the queue then retries). */
