@@ -1,4 +1,5 @@
 import { Redis, type RedisOptions } from 'ioredis';
+import { CountersignError, type Logger } from '@countersign/core';
 
 /** How to reach Redis: a `redis://` URL or ioredis options. */
 export type RedisConnection = string | RedisOptions;
@@ -42,4 +43,57 @@ export async function closeRedisClient(client: Redis): Promise<void> {
     }
   }
   client.disconnect();
+}
+
+/** A client a store uses: its own (created from `connection`, closed with the store) or the caller's (left open). */
+export interface StoreClient {
+  readonly client: Redis;
+  /** Resolve once the first connection is ready, or after `commandTimeoutMs` (the command then fails fast). */
+  ready(): Promise<void>;
+  /** Quit the client if the store created it. */
+  close(): Promise<void>;
+}
+
+/**
+ * The client of a store (`redisDedupe`, `redisTokenMemo`): the caller's `client`, or one created from `connection`
+ * with the fail-fast options, whose connection errors are reported to `logger` as warnings (without a listener
+ * ioredis prints every failed reconnection). Until the first connection is ready, `ready()` waits for it (bounded),
+ * so the first deliveries after start-up are not refused; once connected, an outage fails commands at once while the
+ * client reconnects in the background.
+ */
+export function storeClient(
+  name: string,
+  options: { client?: Redis | undefined; connection?: RedisConnection | undefined; commandTimeoutMs: number; logger: Logger },
+): StoreClient {
+  if (options.client !== undefined && options.connection !== undefined) {
+    throw new CountersignError('CONFIG_INVALID', `${name}: pass either \`client\` (your own ioredis client) or \`connection\`, not both.`);
+  }
+  const { commandTimeoutMs, logger } = options;
+  const owned = options.client === undefined;
+  const client = options.client ?? createRedisClient(options.connection, Math.ceil(commandTimeoutMs));
+  if (owned) client.on('error', (error: unknown) => logger.warn({ err: error }, `${name} connection error; reconnecting`));
+  let startup: Promise<void> | undefined =
+    client.status === 'ready'
+      ? undefined
+      : new Promise<void>((resolve) => {
+          client.once('ready', () => {
+            startup = undefined;
+            resolve();
+          });
+        });
+  return {
+    client,
+    async ready() {
+      if (startup === undefined || client.status === 'ready') return;
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      try {
+        await Promise.race([startup, new Promise<void>((resolve) => (timer = setTimeout(resolve, commandTimeoutMs)))]);
+      } finally {
+        clearTimeout(timer);
+      }
+    },
+    async close() {
+      if (owned) await closeRedisClient(client);
+    },
+  };
 }

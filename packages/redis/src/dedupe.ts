@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { CountersignError, silentLogger, type ClaimResult, type DedupeStore, type Logger } from '@countersign/core';
-import { closeRedisClient, createRedisClient, type RedisConnection } from './connection.js';
+import { storeClient, type RedisConnection } from './connection.js';
 
 export const DEFAULT_DEDUPE_PREFIX = 'countersign:dedupe:';
 /** 72 h: Adobe Acrobat Sign's retry window. */
@@ -89,49 +89,13 @@ export function redisDedupe(options: RedisDedupeOptions = {}): RedisDedupe {
   const prefix = options.prefix ?? DEFAULT_DEDUPE_PREFIX;
   const ttlMs = positiveInteger(options.ttlMs ?? DEFAULT_DEDUPE_TTL_MS, 'ttlMs');
   const commandTimeoutMs = positiveInteger(options.commandTimeoutMs ?? 2000, 'commandTimeoutMs');
-  if (options.client !== undefined && options.connection !== undefined) {
-    throw new CountersignError('CONFIG_INVALID', 'redisDedupe: pass either `client` (your own ioredis client) or `connection`, not both.');
-  }
-  const logger = options.logger ?? silentLogger;
-  const owned = options.client === undefined;
-  const client = options.client ?? createRedisClient(options.connection, commandTimeoutMs);
-  if (owned) {
-    // Without a listener ioredis prints every failed reconnection attempt; the store reports them as warnings.
-    client.on('error', (error: unknown) => logger.warn({ err: error }, 'redis dedupe connection error; reconnecting'));
-  }
+  const store = storeClient('redisDedupe', { client: options.client, connection: options.connection, commandTimeoutMs, logger: options.logger ?? silentLogger });
+  const { client } = store;
   let closed = false;
-
-  // Start-up: until the first connection is ready, commands wait for it (bounded) instead of failing at once,
-  // so a receiver that starts with Redis does not answer its first deliveries with 503. Once connected, an
-  // outage fails commands immediately (fail-fast options) while the client reconnects in the background.
-  let startup: Promise<void> | undefined =
-    client.status === 'ready'
-      ? undefined
-      : new Promise<void>((resolve) => {
-          client.once('ready', () => {
-            startup = undefined;
-            resolve();
-          });
-        });
-
-  async function connected(): Promise<void> {
-    if (startup === undefined || client.status === 'ready') return;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    try {
-      await Promise.race([
-        startup,
-        new Promise<void>((resolve) => {
-          timer = setTimeout(resolve, commandTimeoutMs);
-        }),
-      ]);
-    } finally {
-      clearTimeout(timer);
-    }
-  }
 
   async function run(s: Script, key: string, args: Array<string | number>): Promise<unknown> {
     if (closed) throw new CountersignError('DEDUPE_UNAVAILABLE', 'redisDedupe: the store is closed.');
-    await connected();
+    await store.ready();
     try {
       return await client.evalsha(s.sha, 1, prefix + key, ...args);
     } catch (error) {
@@ -160,7 +124,7 @@ export function redisDedupe(options: RedisDedupeOptions = {}): RedisDedupe {
     },
     async ping() {
       if (closed) throw new CountersignError('DEDUPE_UNAVAILABLE', 'redisDedupe: the store is closed.');
-      await connected();
+      await store.ready();
       let timer: ReturnType<typeof setTimeout> | undefined;
       try {
         // Bounded even for a client passed in that queues commands while disconnected.
@@ -177,8 +141,7 @@ export function redisDedupe(options: RedisDedupeOptions = {}): RedisDedupe {
     async close() {
       if (closed) return;
       closed = true;
-      if (!owned) return;
-      await closeRedisClient(client);
+      await store.close();
     },
   };
 }

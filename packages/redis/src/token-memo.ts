@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import { CountersignError, silentLogger, type Logger, type TokenMemoStore } from '@countersign/core';
-import { closeRedisClient, createRedisClient, type RedisConnection } from './connection.js';
+import { storeClient, type RedisConnection } from './connection.js';
 
 export const DEFAULT_TOKEN_MEMO_PREFIX = 'countersign:token-memo:';
 
@@ -47,44 +47,14 @@ export function redisTokenMemo(options: RedisTokenMemoOptions = {}): RedisTokenM
     throw new CountersignError('CONFIG_INVALID', 'redisTokenMemo: `commandTimeoutMs` must be a positive number of milliseconds.');
   }
   if (typeof prefix !== 'string') throw new CountersignError('CONFIG_INVALID', 'redisTokenMemo: `prefix` must be a string.');
-  if (options.client !== undefined && options.connection !== undefined) {
-    throw new CountersignError('CONFIG_INVALID', 'redisTokenMemo: pass either `client` (your own ioredis client) or `connection`, not both.');
-  }
   const logger = options.logger ?? silentLogger;
-  const owned = options.client === undefined;
-  const client = options.client ?? createRedisClient(options.connection, Math.ceil(commandTimeoutMs));
-  if (owned) {
-    // Without a listener ioredis prints every failed reconnection attempt; the store reports them as warnings.
-    client.on('error', (error: unknown) => logger.warn({ err: error }, 'redis token memo connection error; reconnecting'));
-  }
+  const store = storeClient('redisTokenMemo', { client: options.client, connection: options.connection, commandTimeoutMs, logger });
+  const { client } = store;
   let closed = false;
-
-  // Until the first connection is ready, commands wait for it (bounded) instead of failing at once (the fail-fast
-  // options refuse commands while disconnected), so the first deliveries after start-up are not refused.
-  let startup: Promise<void> | undefined =
-    client.status === 'ready'
-      ? undefined
-      : new Promise<void>((resolve) => {
-          client.once('ready', () => {
-            startup = undefined;
-            resolve();
-          });
-        });
 
   async function usable(): Promise<void> {
     if (closed) throw new CountersignError('VERIFICATION_UNAVAILABLE', 'redisTokenMemo: the store is closed.');
-    if (startup === undefined || client.status === 'ready') return;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    try {
-      await Promise.race([
-        startup,
-        new Promise<void>((resolve) => {
-          timer = setTimeout(resolve, commandTimeoutMs);
-        }),
-      ]);
-    } finally {
-      clearTimeout(timer);
-    }
+    await store.ready();
   }
 
   return {
@@ -110,7 +80,7 @@ export function redisTokenMemo(options: RedisTokenMemoOptions = {}): RedisTokenM
     async close() {
       if (closed) return;
       closed = true;
-      if (owned) await closeRedisClient(client);
+      await store.close();
     },
   };
 }
