@@ -408,7 +408,8 @@ export function describeScenarios(name: string, row: () => Row): void {
     const adobeId = `${name.replace(/\W+/g, '-')}-${randomUUID()}`;
     const envelope = randomUUID();
     const refusedEnvelope = randomUUID();
-    const isAdobe = (id: string) => (h: Handled) => h.endpoint === 'adobe-sign' && h.id.startsWith(`${id}#`);
+    // `event.id` is `<endpoint>:<key>`; Adobe's key is the notification id bound to the body (`<id>#<hash>`).
+    const isAdobe = (id: string) => (h: Handled) => h.endpoint === 'adobe-sign' && h.id.startsWith(`adobe-sign:${id}#`);
     const isEnvelope = (uuid: string) => (h: Handled) => h.endpoint === 'docstudio' && h.id.includes(uuid);
 
     it('Adobe intent GET: 200 with the client id echoed (header and body)', async () => {
