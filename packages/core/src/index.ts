@@ -34,7 +34,7 @@ export type { EventQueue, EnqueueInfo, WaitUntil, QueuedEvent, DeadLetter, Dispa
 export { timingSafeEqual, hmac, sha256Hex, toBase64, fromBase64 } from './crypto.js';
 export type { HmacAlgorithm } from './crypto.js';
 export { parsePayload, boundedArray, MAX_ISSUES } from './validation.js';
-export { boundKey, clip, safeHeaderValue, MAX_EVENT_NAME_LENGTH, MAX_ID_LENGTH, MAX_KEY_LENGTH } from './limits.js';
+export { boundKey, clip, safeHeaderValue, MAX_EVENT_NAME_LENGTH, MAX_EVENTS_PER_DELIVERY, MAX_ID_LENGTH, MAX_KEY_LENGTH } from './limits.js';
 export type { ParsePayloadOptions, PayloadIssue } from './validation.js';
 export { secretSource } from './secrets.js';
 export { clientCertificateError } from './tls.js';

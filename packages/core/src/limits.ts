@@ -11,6 +11,9 @@ export const MAX_EVENT_NAME_LENGTH = 128;
 /** Longest platform id (Adobe's `webhookNotificationId`, ...) accepted from a sender. Longer: 400. */
 export const MAX_ID_LENGTH = 256;
 
+/** Most events one delivery may carry (a batch): each is claimed and queued on its own. More: 400. */
+export const MAX_EVENTS_PER_DELIVERY = 1000;
+
 /** Longest dedupe key kept as is; a longer one keeps its head and replaces the rest by its SHA-256. */
 export const MAX_KEY_LENGTH = 200;
 const KEPT_HEAD = MAX_KEY_LENGTH - 65; // room for `#` and 64 hex digits

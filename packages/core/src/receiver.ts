@@ -4,7 +4,7 @@ import type { DedupeStore } from './dedupe/types.js';
 import { CountersignError, errorMessage, isCountersignError, type ErrorCode } from './errors.js';
 import type { AnyEvent, Endpoints, EventFor, EventName, Handler, Platforms } from './events.js';
 import { readHeaders, type HeaderReader } from './headers.js';
-import { boundKey, clip, MAX_EVENT_NAME_LENGTH, safeHeaderValue } from './limits.js';
+import { boundKey, clip, MAX_EVENT_NAME_LENGTH, MAX_EVENTS_PER_DELIVERY, safeHeaderValue } from './limits.js';
 import { defaultLogger, limitedLog, type Logger } from './logger.js';
 import { observersOf, type DeliveryWatch, type ReceiverObserver } from './observer.js';
 import { errorResponse, type AckOutcome, type Provider } from './provider.js';
@@ -384,6 +384,9 @@ export function createReceiver<const E extends Endpoints>(options: ReceiverOptio
       return result.respond;
     }
     const events = Array.isArray(result) ? (result as readonly ParsedEvent[]) : [result as ParsedEvent];
+    if (events.length > MAX_EVENTS_PER_DELIVERY) {
+      throw new CountersignError('PAYLOAD_INVALID', `The delivery carries ${events.length} events; at most ${MAX_EVENTS_PER_DELIVERY} are accepted in one.`);
+    }
     const keys: string[] = [];
     for (const parsed of events) {
       checkName(parsed.name, 'event name');

@@ -2,6 +2,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { PassThrough, Readable } from 'node:stream';
 import {
   createReceiver,
+  defineProvider,
   memoryDedupe,
   memoryQueue,
   type DedupeStore,
@@ -50,6 +51,25 @@ describe('routing', () => {
     }
     await queue.idle();
     expect(seen).toHaveLength(3);
+  });
+
+  it('refuses a batch of more than 1000 events in one delivery with 400, claiming none of them', async () => {
+    const claimed: string[] = [];
+    const dedupe = memoryDedupe();
+    const batch = defineProvider({
+      kind: 'batch',
+      authenticate() {},
+      parse: (ctx) => (ctx.jsonValue() as Array<{ id: string }>).map((item) => ({ name: 'PING', known: false, key: item.id, payload: item })),
+      acknowledge: () => ({ status: 200, headers: {}, body: '' }),
+    });
+    const receiver = createReceiver({ endpoints: { batch }, dedupe: { ...dedupe, claim: (key, lease) => (claimed.push(key), dedupe.claim(key, lease)) } });
+    const send = (n: number) =>
+      receiver.handle({ method: 'POST', endpoint: 'batch', headers: {}, body: JSON.stringify(Array.from({ length: n }, (_, i) => ({ id: `e${i}` }))) });
+    const refused = await send(1001);
+    expect([refused.status, errorOf(refused).code]).toEqual([400, 'PAYLOAD_INVALID']);
+    expect(claimed).toEqual([]);
+    expect((await send(1000)).status).toBe(200);
+    expect(claimed).toHaveLength(1000);
   });
 
   it('answers one endpoint on one path only: no extra segments, no URL-decoding, no case folding', async () => {
