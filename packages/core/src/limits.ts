@@ -21,10 +21,13 @@ const KEPT_HEAD = MAX_KEY_LENGTH - 65; // room for `#` and 64 hex digits
 /** Longest string written whole into a log field. */
 export const MAX_LOG_STRING = 256;
 
-/** A dedupe key of at most `MAX_KEY_LENGTH` characters: short keys unchanged, long ones `<head>#<sha256 of the rest>`. */
-export async function boundKey(key: string): Promise<string> {
+/**
+ * A dedupe key of at most `MAX_KEY_LENGTH` characters: short keys unchanged (synchronously: the common case costs no
+ * promise), long ones `<head>#<sha256 of the rest>`.
+ */
+export function boundKey(key: string): string | Promise<string> {
   if (key.length <= MAX_KEY_LENGTH) return key;
-  return `${key.slice(0, KEPT_HEAD)}#${await sha256Hex(key.slice(KEPT_HEAD))}`;
+  return sha256Hex(key.slice(KEPT_HEAD)).then((hash) => `${key.slice(0, KEPT_HEAD)}#${hash}`);
 }
 
 /** `text` cut to `max` characters, saying how much was left out. */

@@ -391,7 +391,8 @@ export function createReceiver<const E extends Endpoints>(options: ReceiverOptio
     for (const parsed of events) {
       checkName(parsed.name, 'event name');
       if (parsed.topic !== undefined) checkName(parsed.topic, 'topic');
-      keys.push(await boundKey(parsed.key));
+      const key = boundKey(parsed.key);
+      keys.push(typeof key === 'string' ? key : await key);
     }
     if (watch) {
       for (const [i, parsed] of events.entries()) {
