@@ -320,7 +320,8 @@ function docstudioCallback(path: string, uuid: string, password = settings.DOCST
 
 /**
  * POST `request` with `Content-Length` and `Expect: 100-continue`, as curl sends large bodies: the body goes once the
- * server asks for it (or after 1 s without an answer, as curl does). A server that refuses the upload on its headers
+ * server asks for it (or after 5 s without an answer: curl waits 1 s, but on a loaded 2-core machine a server that
+ * refuses on the headers can take longer than that to answer, and the body would then race its close). A server that refuses the upload on its headers
  * (413) answers at once and may close the connection unread, as workerd, Bun and Next.js do: a client still writing
  * the body would then see a reset connection instead of the answer.
  */
@@ -346,7 +347,7 @@ function sendExpectingContinue(baseUrl: string, request: HttpRequest): Promise<H
       sent = true;
       req.end(body);
     };
-    const fallback = setTimeout(sendBody, 1000);
+    const fallback = setTimeout(sendBody, 5000);
     req.on('continue', () => {
       clearTimeout(fallback);
       sendBody();
