@@ -1,8 +1,15 @@
-import { Worker, type Job } from 'bullmq';
-import { CountersignError, silentLogger, type Dispatch, type Logger, type QueuedEvent } from '@countersign/core';
+import { UnrecoverableError, Worker, type Job } from 'bullmq';
+import { CountersignError, isUnrecoverable, silentLogger, type Dispatch, type Logger, type QueuedEvent } from '@countersign/core';
 import { workerConnection, type BullmqConnection } from './connection.js';
 import { eventIdOf } from './job-id.js';
 import { DEFAULT_QUEUE_NAME } from './queue.js';
+
+/** The first validation issues of an unrecoverable error, for the failed job's reason (its details are not kept). */
+function issueSummary(error: unknown): string {
+  const details = (error as { details?: unknown }).details;
+  if (!Array.isArray(details) || details.length === 0) return '';
+  return ` Issues: ${JSON.stringify(details.slice(0, 5)).slice(0, 1000)}`;
+}
 
 /** What runs the handlers: a countersign `Receiver` (its typed handlers), or a bare dispatch function. */
 export type DispatchTarget = Dispatch | { dispatch: Dispatch };
@@ -88,7 +95,13 @@ export function createWorker(target: DispatchTarget, options: CreateWorkerOption
   const worker = new Worker<QueuedEvent>(
     queueName,
     async (job: Job<QueuedEvent>) => {
-      await dispatch(job.data, { attempt: job.attemptsMade + 1, maxAttempts: job.opts.attempts ?? 1, replay: replayCommand(job.data?.id ?? eventIdOf(String(job.id))) });
+      try {
+        await dispatch(job.data, { attempt: job.attemptsMade + 1, maxAttempts: job.opts.attempts ?? 1, replay: replayCommand(job.data?.id ?? eventIdOf(String(job.id))) });
+      } catch (error) {
+        // A payload that does not match its schema fails the same way every time: straight to the failed set.
+        if (isUnrecoverable(error)) throw new UnrecoverableError(`${(error as Error).message}${issueSummary(error)}`);
+        throw error;
+      }
     },
     {
       connection: workerConnection(options.connection),

@@ -65,6 +65,11 @@ export interface CountersignErrorOptions {
   /** Structured details safe to show the sender (e.g. validation issues). */
   details?: unknown;
   cause?: unknown;
+  /**
+   * For errors thrown while handling a queued event: trying again cannot help (the payload does not match its
+   * schema), so the queue makes it a dead letter at once instead of retrying.
+   */
+  unrecoverable?: boolean;
 }
 
 export class CountersignError extends Error {
@@ -73,6 +78,8 @@ export class CountersignError extends Error {
   readonly status: number;
   readonly headers: Record<string, string>;
   readonly details: unknown;
+  /** Set when retrying the event this error came from cannot succeed: the queue dead-letters it at once. */
+  readonly unrecoverable: boolean;
 
   constructor(code: ErrorCode, message: string, options: CountersignErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
@@ -80,6 +87,7 @@ export class CountersignError extends Error {
     this.status = options.status ?? ErrorCodes[code];
     this.headers = options.headers ?? {};
     this.details = options.details;
+    this.unrecoverable = options.unrecoverable ?? false;
   }
 
   toJSON(): { code: ErrorCode; message: string; details?: unknown } {
@@ -91,6 +99,11 @@ export class CountersignError extends Error {
 
 export function isCountersignError(value: unknown): value is CountersignError {
   return value instanceof CountersignError;
+}
+
+/** Whether a handler-side failure cannot succeed on a retry (`CountersignError` with `unrecoverable`). */
+export function isUnrecoverable(error: unknown): boolean {
+  return error instanceof CountersignError && error.unrecoverable;
 }
 
 /** The message of anything thrown. */

@@ -1,5 +1,6 @@
 import type { Platform, Provider, ProviderTypes } from './provider.js';
 import type { DeliveryInfo } from './types.js';
+import type { Lifecycle, LifecycleStage } from './lifecycle.js';
 
 /** The endpoints of a receiver: name -> provider. */
 export type Endpoints = Record<string, Provider<ProviderTypes>>;
@@ -23,6 +24,11 @@ interface EventCommon<Endpoint extends string> {
   endpoint: Endpoint;
   /** What the pipeline knew of the delivery: when, the platform's attempt number, the account, declared headers. */
   delivery: DeliveryInfo;
+  /**
+   * The event's place in the signing lifecycle, the same record on every platform (stage, document id, signer,
+   * time), or `undefined` for events with no stage. `on('lifecycle:completed', ...)` runs for every endpoint's.
+   */
+  lifecycle: Lifecycle | undefined;
   /** The topic the event belongs to (`AGREEMENT`, `SIGNATURE_REQUEST`), when the provider has topics. */
   topic: string | undefined;
   /** When the delivery was accepted. */
@@ -57,12 +63,26 @@ type AllOf<E extends Platforms, K extends keyof E & string> =
  * Every name `on()` accepts: `<endpoint>:<EVENT>`, `<endpoint>:<TOPIC>` (every event of a topic)
  * and `<endpoint>:*` (every event of the endpoint, known or not).
  */
-export type EventName<E extends Platforms> = {
-  [K in keyof E & string]: `${K}:${(keyof EventsOf<E[K]> & string) | (keyof TopicsOf<E[K]> & string) | '*'}`;
-}[keyof E & string];
+export type EventName<E extends Platforms> =
+  | {
+      [K in keyof E & string]: `${K}:${(keyof EventsOf<E[K]> & string) | (keyof TopicsOf<E[K]> & string) | '*'}`;
+    }[keyof E & string]
+  | LifecycleName;
+
+/** `lifecycle:<stage>`: an event of any endpoint at that stage of signing; `lifecycle:*`: every event with a stage. */
+export type LifecycleName = `lifecycle:${LifecycleStage | '*'}`;
+
+/** Any event of any endpoint, with its lifecycle record narrowed to `S`. */
+type AtStage<E extends Platforms, S extends LifecycleStage> = AnyEvent<E> & { lifecycle: Lifecycle<S> };
 
 /** The event a handler registered under `Name` receives. */
-export type EventFor<E extends Platforms, Name extends string> = Name extends `${infer K}:${infer R}`
+export type EventFor<E extends Platforms, Name extends string> = Name extends `lifecycle:${infer S}`
+  ? S extends LifecycleStage
+    ? AtStage<E, S>
+    : S extends '*'
+      ? AtStage<E, LifecycleStage>
+      : never
+  : Name extends `${infer K}:${infer R}`
   ? K extends keyof E & string
     ? R extends '*'
       ? AllOf<E, K>

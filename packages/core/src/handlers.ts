@@ -1,8 +1,9 @@
-import { CountersignError } from './errors.js';
+import { CountersignError, errorMessage, isUnrecoverable } from './errors.js';
+import { LIFECYCLE_PREFIX, LIFECYCLE_STAGES, lifecycleRecord, type Lifecycle } from './lifecycle.js';
 import type { AnyEvent, EventFor, EventName, Handler, Platforms } from './events.js';
 import { defaultLogger, type Logger } from './logger.js';
 import type { HandlerRunWatch } from './observer.js';
-import { warnUnknownEvent } from './provider.js';
+import { warnUnknownEvent, type Platform } from './provider.js';
 import type { DispatchInfo, QueuedEvent } from './queue/types.js';
 
 export interface ErrorInfo {
@@ -55,6 +56,12 @@ export function createHandlers<const E extends Platforms>(platforms: E, options:
   if (typeof platforms !== 'object' || platforms === null || Object.keys(platforms).length === 0) {
     throw new CountersignError('CONFIG_INVALID', 'createHandlers: name at least one endpoint and its platform, e.g. { "adobe-sign": adobeSignPlatform }.');
   }
+  if (Object.hasOwn(platforms, LIFECYCLE_PREFIX)) {
+    throw new CountersignError(
+      'CONFIG_INVALID',
+      `"${LIFECYCLE_PREFIX}" cannot name an endpoint: on("${LIFECYCLE_PREFIX}:<stage>") subscribes to a signing stage across every endpoint. Name the endpoint after its platform instead.`,
+    );
+  }
   const logger = options.logger ?? defaultLogger();
   /** Event names already reported as having no handler (bounded). */
   const unhandled = new Set<string>();
@@ -63,9 +70,24 @@ export function createHandlers<const E extends Platforms>(platforms: E, options:
   const anyHandlers: Array<Handler<never>> = [];
   const errorHandlers: Array<(error: unknown, event: never, info: ErrorInfo) => unknown> = [];
 
+  /** The typed payload and lifecycle record of a queued event, or the error that makes it a dead letter at once. */
+  function prepare(queued: QueuedEvent, platform: Platform | undefined): { payload: unknown; lifecycle: Lifecycle | undefined; invalid?: CountersignError } {
+    let payload: unknown;
+    try {
+      payload = platform?.validate ? platform.validate(queued) : platform?.revive ? platform.revive(queued) : queued.payload;
+    } catch (error) {
+      const invalid =
+        error instanceof CountersignError
+          ? new CountersignError(error.code, error.message, { details: error.details, cause: error.cause, unrecoverable: true })
+          : new CountersignError('PAYLOAD_INVALID', `The payload does not match the schema: ${errorMessage(error)}`, { cause: error, unrecoverable: true });
+      return { payload: queued.payload, lifecycle: undefined, invalid };
+    }
+    const facts = platform?.lifecycle?.({ name: queued.name, known: queued.known, payload });
+    return { payload, lifecycle: facts === undefined ? undefined : lifecycleRecord(facts) };
+  }
+
   async function dispatch(queued: QueuedEvent, info: DispatchInfo): Promise<void> {
-    const platform = byName.get(queued.endpoint);
-    const payload = platform?.revive ? platform.revive(queued) : queued.payload;
+    const { payload, lifecycle, invalid } = prepare(queued, byName.get(queued.endpoint));
     const delivery = queued.delivery;
     const event = {
       id: queued.id,
@@ -75,6 +97,7 @@ export function createHandlers<const E extends Platforms>(platforms: E, options:
       topic: queued.topic,
       known: queued.known,
       payload,
+      lifecycle,
       receivedAt: new Date(queued.receivedAt),
       attempt: info.attempt,
       delivery: {
@@ -91,9 +114,13 @@ export function createHandlers<const E extends Platforms>(platforms: E, options:
     add(handlers.get(`${queued.endpoint}:${queued.name}`));
     if (queued.topic !== undefined && queued.topic !== queued.name) add(handlers.get(`${queued.endpoint}:${queued.topic}`));
     add(handlers.get(`${queued.endpoint}:*`));
+    if (lifecycle !== undefined) {
+      add(handlers.get(`${LIFECYCLE_PREFIX}:${lifecycle.stage}`));
+      add(handlers.get(`${LIFECYCLE_PREFIX}:*`));
+    }
     add(anyHandlers);
     const watch = options.observe?.(queued, info);
-    if (run.length === 0) {
+    if (run.length === 0 && invalid === undefined) {
       const named = `${queued.endpoint}:${queued.name}`;
       if (!unhandled.has(named) && unhandled.size < 1000) {
         unhandled.add(named);
@@ -106,16 +133,22 @@ export function createHandlers<const E extends Platforms>(platforms: E, options:
       return;
     }
     const runAll = async (): Promise<void> => {
+      if (invalid !== undefined) throw invalid;
       for (const handler of run) await handler(event as never);
     };
     try {
       await (watch ? watch.within(runAll) : runAll());
     } catch (error) {
-      const willRetry = info.attempt < info.maxAttempts;
+      const willRetry = info.attempt < info.maxAttempts && !isUnrecoverable(error);
       const fields = { endpoint: queued.endpoint, event: queued.name, id: queued.id, attempt: info.attempt, maxAttempts: info.maxAttempts, willRetry, err: error };
-      if (willRetry) logger.error(fields, `handler failed on attempt ${info.attempt} of ${info.maxAttempts}; it will be retried`);
+      const replay = info.replay ?? `receiver.replay(${JSON.stringify(queued.id)})`;
+      if (invalid !== undefined) {
+        logger.error(
+          { ...fields, deadLetter: true, replay, issues: invalid.details },
+          `${queued.id} does not match the ${queued.endpoint} schema, so no handler ran: it is a dead letter now (not retried). Fix the schema (or the provider's validate), then replay it with: ${replay}`,
+        );
+      } else if (willRetry) logger.error(fields, `handler failed on attempt ${info.attempt} of ${info.maxAttempts}; it will be retried`);
       else {
-        const replay = info.replay ?? `receiver.replay(${JSON.stringify(queued.id)})`;
         logger.error({ ...fields, deadLetter: true, replay }, `handler failed on its last attempt (${info.attempt} of ${info.maxAttempts}): ${queued.id} is a dead letter now. Replay it with: ${replay}`);
       }
       for (const onError of errorHandlers) {
@@ -137,11 +170,18 @@ export function createHandlers<const E extends Platforms>(platforms: E, options:
       const names: readonly string[] = typeof name === 'string' ? [name] : (name as readonly string[]);
       for (const n of names) {
         const colon = n.indexOf(':');
+        if (n.slice(0, colon) === LIFECYCLE_PREFIX) {
+          const stage = n.slice(colon + 1);
+          if (stage !== '*' && !(LIFECYCLE_STAGES as readonly string[]).includes(stage)) {
+            throw new CountersignError('CONFIG_INVALID', `on("${n}"): "${stage}" is not a lifecycle stage. Use one of ${LIFECYCLE_STAGES.map((s) => `"${LIFECYCLE_PREFIX}:${s}"`).join(', ')} or "${LIFECYCLE_PREFIX}:*".`);
+          }
+        } else {
         const platform = colon === -1 ? undefined : byName.get(n.slice(0, colon));
         if (platform === undefined) {
           throw new CountersignError('CONFIG_INVALID', `on("${n}"): the name must start with a configured endpoint, e.g. "${[...byName.keys()][0]}:*".`);
         }
         warnUnknownEvent(n, platform, logger);
+        }
         const list = handlers.get(n) ?? [];
         list.push(handler as Handler<never>);
         handlers.set(n, list);

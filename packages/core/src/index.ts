@@ -8,7 +8,7 @@ export type { WebhookRequest, WebhookResponse, DeliveryContext, DeliveryInfo, Pa
 export type { HeadersInput, HeaderReader } from './headers.js';
 export { readHeaders } from './headers.js';
 export { readBody } from './body.js';
-export { CountersignError, ErrorCodes, isCountersignError } from './errors.js';
+export { CountersignError, ErrorCodes, isCountersignError, isUnrecoverable } from './errors.js';
 export type { ErrorCode, CountersignErrorOptions } from './errors.js';
 export { silentLogger, jsonLogger, defaultLogger } from './logger.js';
 export type { Logger } from './logger.js';
@@ -24,7 +24,9 @@ export type {
   HandlerRunResult,
   HandlerRunOutcome,
 } from './observer.js';
-export type { Endpoints, Platforms, EventName, EventFor, EventOf, AnyEvent, KnownEvent, UnknownEvent, Handler } from './events.js';
+export { LIFECYCLE_STAGES, lifecycleTime } from './lifecycle.js';
+export type { Lifecycle, LifecycleStage, LifecycleFacts, LifecycleSigner } from './lifecycle.js';
+export type { LifecycleName, Endpoints, Platforms, EventName, EventFor, EventOf, AnyEvent, KnownEvent, UnknownEvent, Handler } from './events.js';
 export { memoryDedupe } from './dedupe/memory.js';
 export type { MemoryDedupe, MemoryDedupeOptions, MemoryDedupeStats } from './dedupe/memory.js';
 export type { DedupeStore, ClaimResult } from './dedupe/types.js';

@@ -1,4 +1,5 @@
 import type { CountersignError } from './errors.js';
+import type { LifecycleFacts } from './lifecycle.js';
 import type { Logger } from './logger.js';
 import type { ClientCertificateRequirement } from './tls.js';
 import type { DeliveryContext, ParseResult, WebhookResponse } from './types.js';
@@ -46,6 +47,21 @@ export interface Platform<T extends ProviderTypes = ProviderTypes> {
    * (e.g. dates back to `Date`). Defaults to the identity.
    */
   revive?(event: { name: string; known: boolean; payload: unknown }): unknown;
+  /**
+   * The full validation of a queued event's payload, run before its handlers (not before the acknowledgement: a
+   * platform refused with 4xx retries for days and may disable the webhook). Returns the typed payload handlers
+   * receive (dates revived); throws (a `CountersignError` `PAYLOAD_INVALID` with the issues as `details`) when the
+   * payload does not match: the event is then not handled but kept as a dead letter at once, not retried, and
+   * `onError` hears of it. Replaces `revive` when both are given. Optional: without it handlers get the payload as
+   * `parse` queued it (revived by `revive`).
+   */
+  validate?(event: { name: string; known: boolean; payload: unknown }): unknown;
+  /**
+   * The event's place in the signing lifecycle (`completed`, `declined`...), from its name and its validated payload,
+   * or `undefined` when it has none. Handlers registered with `on('lifecycle:<stage>')` run for it, and every
+   * handler sees the normalized record as `event.lifecycle`.
+   */
+  lifecycle?(event: { name: string; known: boolean; payload: unknown }): LifecycleFacts | undefined;
   /** Phantom field carrying the event types; never set at run time. */
   readonly types?: T;
 }

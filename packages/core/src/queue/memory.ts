@@ -1,4 +1,4 @@
-import { CountersignError } from '../errors.js';
+import { CountersignError, isUnrecoverable } from '../errors.js';
 import type { DeadLetter, Dispatch, EventQueue, QueuedEvent } from './types.js';
 
 export interface BackoffOptions {
@@ -73,7 +73,8 @@ export function freezingRuntime(): string | undefined {
 function describe(error: unknown): DeadLetter['error'] {
   if (error instanceof Error) {
     const code = (error as { code?: unknown }).code;
-    return { message: error.message, code: typeof code === 'string' ? code : undefined, stack: error.stack };
+    const details = (error as { details?: unknown }).details;
+    return { message: error.message, code: typeof code === 'string' ? code : undefined, stack: error.stack, ...(details === undefined ? {} : { details }) };
   }
   return { message: String(error) };
 }
@@ -185,7 +186,7 @@ export function memoryQueue(options: MemoryQueueOptions = {}): MemoryQueue {
       await (dispatch as Dispatch)(job.event, { attempt: job.attempt, maxAttempts });
       release(job);
     } catch (error) {
-      if (job.attempt >= maxAttempts) {
+      if (job.attempt >= maxAttempts || isUnrecoverable(error)) {
         toDeadLetters(job, error);
       } else if (closed) {
         toDeadLetters(job, new CountersignError('HANDLER_FAILED', `Queue closed before retry: ${describe(error).message}`));

@@ -46,7 +46,7 @@ export interface DeadLetter {
   attempts: number;
   /** ISO 8601 time of the last failure. */
   failedAt: string;
-  error: { message: string; code?: string | undefined; stack?: string | undefined };
+  error: { message: string; code?: string | undefined; stack?: string | undefined; /** What was wrong (the validation issues of a payload that did not match its schema). */ details?: unknown };
 }
 
 /**
