@@ -18,6 +18,14 @@ const toy = defineProvider<{ events: { PING: Payload & { event: 'PING' } }; topi
     if (typeof body.id !== 'string' || typeof body.event !== 'string') throw new CountersignError('PAYLOAD_INVALID', 'id and event must be strings');
     return { name: body.event, known: body.event === 'PING', key: body.id, payload: body };
   },
+  // The full schema, run by the worker before the handlers: `n`, when present, is a number.
+  validate({ payload }) {
+    const n = (payload as Payload).n;
+    if (n !== undefined && typeof n !== 'number') {
+      throw new CountersignError('PAYLOAD_INVALID', 'The toy event is not valid: n: expected a number.', { details: [{ path: 'n', message: 'expected a number' }] });
+    }
+    return payload;
+  },
   acknowledge: (_ctx, outcome) => jsonResponse(200, { outcome }),
 });
 
@@ -172,6 +180,25 @@ describe.runIf(redisUp)('bullmqQueue and createWorker on a real Redis', () => {
     expect(await queue.deadLetters()).toEqual([]);
     await expect(queue.replay('toy:fails')).rejects.toMatchObject({ code: 'NOT_FOUND' });
     await expect(queue.replay('toy:never-seen')).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  });
+
+  it('makes a payload that fails the full schema a dead letter on its first attempt, with the issues, then replays it', async () => {
+    const { receiver, queue, startWorker } = setup({ attempts: 4 });
+    const errors: Array<{ code: unknown; attempt: number; willRetry: boolean }> = [];
+    let handled = 0;
+    receiver.on('toy:PING', () => void handled++);
+    receiver.onError((error, _event, info) => void errors.push({ code: (error as CountersignError).code, ...info }));
+    startWorker();
+    // Acknowledged: the schema runs before the handlers, not before the answer.
+    expect((await receiver.handle(delivery('schema', { n: 'three' }))).status).toBe(200);
+    await vi.waitFor(async () => expect(await queue.deadLetters()).toHaveLength(1), { timeout: 10_000, interval: 20 });
+    expect(errors).toEqual([{ code: 'PAYLOAD_INVALID', attempt: 1, willRetry: false }]);
+    expect(handled).toBe(0);
+    const [letter] = await queue.deadLetters();
+    expect(letter).toMatchObject({ id: 'toy:schema', attempts: 1 });
+    expect(letter?.error.message).toMatch(/n: expected a number.*Issues: \[\{"path":"n"/);
+    await receiver.replay('toy:schema');
+    await vi.waitFor(() => expect(errors).toHaveLength(2), { timeout: 10_000, interval: 20 });
   });
 
   it('close() lets running handlers finish and takes no new job', async () => {
