@@ -120,6 +120,7 @@ export function printEvents(receiver: Pick<Receiver<Endpoints>, 'onAny'> | Handl
         id: event.id,
         key: event.key,
         name: event.name,
+        stage: event.lifecycle?.stage,
         topic: event.topic,
         known: event.known,
         attempt: event.attempt,
