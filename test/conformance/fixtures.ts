@@ -4,14 +4,24 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { fakeIgnisignApi, type FakeIgnisignApi } from '@countersign/testing';
-import { adobeSign, docstudio, ignisign, ignisignApi, signit, type Endpoints, type IgnisignAppEnv, type Provider } from '@countersign/core';
+import { adobeSign, docstudio, dropboxSign, ignisign, ignisignApi, signit, type Endpoints, type IgnisignAppEnv, type Provider } from '@countersign/core';
 
 interface FixtureFile {
-  provider: 'adobe-sign' | 'ignisign' | 'signit' | 'docstudio';
+  provider: 'adobe-sign' | 'ignisign' | 'signit' | 'docstudio' | 'dropbox-sign';
   name: string;
   credentials: Record<string, unknown>;
   request: { method: string; headers: Record<string, string>; body: string };
-  expect: { accepted: boolean; event?: string; topic?: string; action?: string; status?: string; dedupeKey?: string | string[] };
+  expect: {
+    accepted: boolean;
+    event?: string;
+    topic?: string;
+    action?: string;
+    status?: string;
+    dedupeKey?: string | string[];
+    /** The exact answer the platform requires (Dropbox Sign: 200 `Hello API Event Received`). */
+    responseStatus?: number;
+    responseBody?: string;
+  };
 }
 
 export interface FixtureCase {
@@ -22,6 +32,8 @@ export interface FixtureCase {
   request: FixtureFile['request'];
   /** The status the platform counts as delivered. */
   status: number;
+  /** The exact body the platform requires of the answer, where it requires one. */
+  body: string | undefined;
   /** The event name as used in `on()`. */
   name: string;
   /** The dedupe key: exactly this (string), containing each part (array), or any non-empty key (undefined). */
@@ -59,6 +71,8 @@ function provider(f: FixtureFile, ignisignVerifier: { url: string; apiKey: strin
       return signit({ appId: c.appId as string, appSecret: c.appSecret as string });
     case 'docstudio':
       return docstudio({ login: c.login as string, password: c.password as string, successCode: c.successCode as number });
+    case 'dropbox-sign':
+      return dropboxSign({ apiKey: c.apiKey as string });
   }
 }
 
@@ -94,7 +108,8 @@ export function loadFixtures(): Fixtures {
       provider: entry.fixture.provider,
       endpoint,
       request: entry.fixture.request,
-      status: (entry.fixture.credentials.successCode as number | undefined) ?? 200,
+      status: entry.fixture.expect.responseStatus ?? (entry.fixture.credentials.successCode as number | undefined) ?? 200,
+      body: entry.fixture.expect.responseBody,
       name: expectedName(entry.fixture),
       id: entry.fixture.expect.dedupeKey,
     });

@@ -49,3 +49,4 @@ export * from './providers/adobe-sign/index.js';
 export * from './providers/ignisign/index.js';
 export * from './providers/signit/index.js';
 export * from './providers/docstudio/index.js';
+export * from './providers/dropbox-sign/index.js';

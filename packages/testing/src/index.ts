@@ -2,6 +2,7 @@ export * from './adobe-sign.js';
 export * from './ignisign.js';
 export * from './signit.js';
 export * from './docstudio.js';
+export * from './dropbox-sign.js';
 export * from './simulator.js';
 export * from './platforms/docstudio-api.js';
 export * from './platforms/signit-api.js';

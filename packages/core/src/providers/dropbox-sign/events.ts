@@ -1,0 +1,85 @@
+/**
+ * Dropbox Sign (formerly HelloSign) callback event names (docs/providers/dropbox-sign.md), as sent in
+ * `event.event_type` (openapi.yaml `EventCallbackRequestEvent.event_type`), grouped by topic.
+ * `callback_test` is not listed: it is answered at once and never queued, so no handler can run for it.
+ */
+export const DROPBOX_SIGN_TOPICS = {
+  /** A signature request and its signers. */
+  signature_request: [
+    'signature_request_sent',
+    'signature_request_viewed',
+    'signature_request_signed',
+    'signature_request_all_signed',
+    'signature_request_downloadable',
+    'signature_request_declined',
+    'signature_request_canceled',
+    'signature_request_expired',
+    'signature_request_email_bounce',
+    'signature_request_invalid',
+    'signature_request_remind',
+    'signature_request_reassigned',
+    'signature_request_prepared',
+    'signature_request_destroyed',
+    'signature_request_incomplete_qes',
+    'signature_request_signer_removed',
+  ],
+  /** Templates. */
+  template: ['template_created', 'template_error'],
+  /** The account. */
+  account: ['account_confirmed'],
+  /** Errors not tied to one signature request. */
+  error: ['unknown_error', 'file_error', 'sign_url_invalid'],
+} as const;
+
+export type DropboxSignTopic = keyof typeof DROPBOX_SIGN_TOPICS;
+export type DropboxSignEventName = (typeof DROPBOX_SIGN_TOPICS)[DropboxSignTopic][number];
+/** Topic -> the event names it groups. */
+export type DropboxSignTopicEvents = { [T in DropboxSignTopic]: (typeof DROPBOX_SIGN_TOPICS)[T][number] };
+
+/** The events that always concern one signature request: their payload carries `signature_request`. */
+export const DROPBOX_SIGN_REQUEST_EVENTS = [
+  'signature_request_sent',
+  'signature_request_viewed',
+  'signature_request_signed',
+  'signature_request_all_signed',
+  'signature_request_downloadable',
+  'signature_request_declined',
+  'signature_request_canceled',
+  'signature_request_expired',
+  'signature_request_email_bounce',
+  'signature_request_remind',
+  'signature_request_reassigned',
+  'signature_request_prepared',
+  'signature_request_incomplete_qes',
+  'signature_request_signer_removed',
+] as const satisfies readonly DropboxSignEventName[];
+
+export type DropboxSignRequestEventName = (typeof DROPBOX_SIGN_REQUEST_EVENTS)[number];
+
+/** Every known (queued) event name. */
+export const DROPBOX_SIGN_EVENTS: readonly DropboxSignEventName[] = Object.values(DROPBOX_SIGN_TOPICS).flat();
+
+/** The event Dropbox Sign sends when a callback URL is set or tested: answered, never queued. */
+export const DROPBOX_SIGN_CALLBACK_TEST = 'callback_test';
+
+const topicByName = new Map<string, DropboxSignTopic>();
+for (const [topic, names] of Object.entries(DROPBOX_SIGN_TOPICS) as Array<[DropboxSignTopic, readonly string[]]>) {
+  for (const name of names) topicByName.set(name, topic);
+}
+
+export type DropboxSignEventMatch =
+  | { known: true; name: DropboxSignEventName; topic: DropboxSignTopic }
+  | { known: false; name: string; topic: DropboxSignTopic | undefined };
+
+/** Match a wire event name (exact spelling); unknown names get a topic by their prefix. */
+export function matchDropboxSignEvent(name: string): DropboxSignEventMatch {
+  const topic = topicByName.get(name);
+  if (topic !== undefined) return { known: true, name: name as DropboxSignEventName, topic };
+  const prefix: DropboxSignTopic | undefined = name.startsWith('signature_request_') ? 'signature_request' : name.startsWith('template_') ? 'template' : name.startsWith('account_') ? 'account' : undefined;
+  return { known: false, name, topic: prefix };
+}
+
+/** Whether the event concerns one signature request and always carries it. */
+export function isDropboxSignRequestEvent(name: string): name is DropboxSignRequestEventName {
+  return (DROPBOX_SIGN_REQUEST_EVENTS as readonly string[]).includes(name);
+}
