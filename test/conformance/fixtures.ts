@@ -4,10 +4,10 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { fakeIgnisignApi, type FakeIgnisignApi } from '@countersign/testing';
-import { adobeSign, docstudio, ignisign, ignisignApi, signit, type Endpoints, type IgnisignAppEnv, type Provider } from '@countersign/core';
+import { adobeSign, docstudio, docusign, ignisign, ignisignApi, signit, yousign, type Endpoints, type IgnisignAppEnv, type Provider } from '@countersign/core';
 
 interface FixtureFile {
-  provider: 'adobe-sign' | 'ignisign' | 'signit' | 'docstudio';
+  provider: 'adobe-sign' | 'ignisign' | 'signit' | 'docstudio' | 'docusign' | 'yousign';
   name: string;
   credentials: Record<string, unknown>;
   request: { method: string; headers: Record<string, string>; body: string };
@@ -59,6 +59,12 @@ function provider(f: FixtureFile, ignisignVerifier: { url: string; apiKey: strin
       return signit({ appId: c.appId as string, appSecret: c.appSecret as string });
     case 'docstudio':
       return docstudio({ login: c.login as string, password: c.password as string, successCode: c.successCode as number });
+    case 'docusign':
+      return docusign({ hmacKeys: c.hmacKeys as string[] });
+    case 'yousign':
+      // The conformance suite runs every adapter over real HTTP on a shared machine: Yousign's 400 ms default
+      // budget is for production, not for a loaded CI runner.
+      return yousign({ secrets: c.secrets as string[], timeoutMs: 10_000 });
   }
 }
 
