@@ -47,7 +47,8 @@ interface Seen {
 
 function setup(options: YousignOptions) {
   const queue = memoryQueue({ backoff: { delayMs: 1, jitter: 0 } });
-  const receiver = createReceiver({ logger: silentLogger, endpoints: { yousign: yousign(options) }, queue });
+  // A generous budget: the 400 ms default is for production, not for a loaded test runner.
+  const receiver = createReceiver({ logger: silentLogger, endpoints: { yousign: yousign({ timeoutMs: 10_000, ...options }) }, queue });
   const seen: Seen[] = [];
   receiver.onAny((event) => {
     seen.push({
