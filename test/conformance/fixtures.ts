@@ -4,10 +4,10 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { fakeIgnisignApi, type FakeIgnisignApi } from '@countersign/testing';
-import { adobeSign, docstudio, dropboxSign, ignisign, ignisignApi, signit, type Endpoints, type IgnisignAppEnv, type Provider } from '@countersign/core';
+import { adobeSign, docstudio, docusign, dropboxSign, ignisign, ignisignApi, signit, yousign, type Endpoints, type IgnisignAppEnv, type Provider } from '@countersign/core';
 
 interface FixtureFile {
-  provider: 'adobe-sign' | 'ignisign' | 'signit' | 'docstudio' | 'dropbox-sign';
+  provider: 'adobe-sign' | 'ignisign' | 'signit' | 'docstudio' | 'dropbox-sign' | 'docusign' | 'yousign';
   name: string;
   credentials: Record<string, unknown>;
   request: { method: string; headers: Record<string, string>; body: string };
@@ -73,6 +73,12 @@ function provider(f: FixtureFile, ignisignVerifier: { url: string; apiKey: strin
       return docstudio({ login: c.login as string, password: c.password as string, successCode: c.successCode as number });
     case 'dropbox-sign':
       return dropboxSign({ apiKey: c.apiKey as string });
+    case 'docusign':
+      return docusign({ hmacKeys: c.hmacKeys as string[] });
+    case 'yousign':
+      // The conformance suite runs every adapter over real HTTP on a shared machine: Yousign's 400 ms default
+      // budget is for production, not for a loaded CI runner.
+      return yousign({ secrets: c.secrets as string[], timeoutMs: 10_000 });
   }
 }
 

@@ -50,3 +50,5 @@ export * from './providers/ignisign/index.js';
 export * from './providers/signit/index.js';
 export * from './providers/docstudio/index.js';
 export * from './providers/dropbox-sign/index.js';
+export * from './providers/docusign/index.js';
+export * from './providers/yousign/index.js';

@@ -3,6 +3,8 @@ export * from './ignisign.js';
 export * from './signit.js';
 export * from './docstudio.js';
 export * from './dropbox-sign.js';
+export * from './docusign.js';
+export * from './yousign.js';
 export * from './simulator.js';
 export * from './platforms/docstudio-api.js';
 export * from './platforms/signit-api.js';
