@@ -49,3 +49,5 @@ export * from './providers/adobe-sign/index.js';
 export * from './providers/ignisign/index.js';
 export * from './providers/signit/index.js';
 export * from './providers/docstudio/index.js';
+export * from './providers/pandadoc/index.js';
+export * from './providers/boldsign/index.js';
