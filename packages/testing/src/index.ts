@@ -2,6 +2,8 @@ export * from './adobe-sign.js';
 export * from './ignisign.js';
 export * from './signit.js';
 export * from './docstudio.js';
+export * from './pandadoc.js';
+export * from './boldsign.js';
 export * from './simulator.js';
 export * from './platforms/docstudio-api.js';
 export * from './platforms/signit-api.js';

@@ -54,7 +54,7 @@ const boldsignEventMetadata = z.looseObject({
 const boldsignContext = z.looseObject({
   eventType: text,
   actor: z.looseObject({ userType: text, id: text }).nullish(),
-  previousState: z.unknown(),
+  previousState: z.unknown().optional(),
 });
 
 const boldsignSigner = z.looseObject({

@@ -80,7 +80,7 @@ const pandadocDocumentData = z.looseObject({
   tokens: boundedArray(z.unknown()).nullish(),
   fields: boundedArray(z.unknown()).nullish(),
   products: boundedArray(z.unknown()).nullish(),
-  pricing: z.unknown(),
+  pricing: z.unknown().optional(),
   tags: boundedArray(z.string()).nullish(),
   recipients: boundedArray(pandadocRecipient).nullish(),
   grand_total: z.looseObject({ amount: z.union([z.string(), z.number()]).nullish(), currency: text }).nullish(),
