@@ -4,13 +4,14 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { fakeIgnisignApi, type FakeIgnisignApi } from '@countersign/testing';
-import { adobeSign, docstudio, ignisign, ignisignApi, signit, type Endpoints, type IgnisignAppEnv, type Provider } from '@countersign/core';
+import { adobeSign, boldsign, docstudio, ignisign, ignisignApi, pandadoc, signit, type Endpoints, type IgnisignAppEnv, type Provider } from '@countersign/core';
 
 interface FixtureFile {
-  provider: 'adobe-sign' | 'ignisign' | 'signit' | 'docstudio';
+  provider: 'adobe-sign' | 'ignisign' | 'signit' | 'docstudio' | 'pandadoc' | 'boldsign';
   name: string;
   credentials: Record<string, unknown>;
-  request: { method: string; headers: Record<string, string>; body: string };
+  /** `query`: the query string the platform signs with (PandaDoc's `signature=<hex>`), sent after the path. */
+  request: { method: string; headers: Record<string, string>; body: string; query?: string };
   expect: { accepted: boolean; event?: string; topic?: string; action?: string; status?: string; dedupeKey?: string | string[] };
 }
 
@@ -26,6 +27,8 @@ export interface FixtureCase {
   name: string;
   /** The dedupe key: exactly this (string), containing each part (array), or any non-empty key (undefined). */
   id: string | string[] | undefined;
+  /** A verification ping (BoldSign's `Verification`): answered with `status`, nothing queued under `id`. */
+  answeredOnly?: boolean;
 }
 
 export interface Fixtures {
@@ -44,6 +47,17 @@ function expectedName(f: FixtureFile): string {
   return f.expect.event as string;
 }
 
+/**
+ * The expected dedupe key. PandaDoc's fixtures record the unsigned `X-PandaDoc-Webhook-Event-Id` for reference; the
+ * key is derived from the signed notification instead: it must contain its event, document id and status.
+ */
+function expectedId(f: FixtureFile): FixtureCase['id'] {
+  if (f.provider !== 'pandadoc') return f.expect.dedupeKey;
+  const [notification] = JSON.parse(f.request.body) as Array<{ event: string; data: { id: string; status: string } }>;
+  if (notification === undefined) throw new Error(`${f.name}: a PandaDoc fixture holds at least one notification`);
+  return [`${notification.event}:`, `:${notification.data.id}:`, `:${notification.data.status}:`];
+}
+
 function provider(f: FixtureFile, ignisignVerifier: { url: string; apiKey: string }): Provider {
   const c = f.credentials;
   switch (f.provider) {
@@ -59,6 +73,11 @@ function provider(f: FixtureFile, ignisignVerifier: { url: string; apiKey: strin
       return signit({ appId: c.appId as string, appSecret: c.appSecret as string });
     case 'docstudio':
       return docstudio({ login: c.login as string, password: c.password as string, successCode: c.successCode as number });
+    case 'pandadoc':
+      return pandadoc({ sharedKeys: c.sharedKeys as string[] });
+    case 'boldsign':
+      // The fixtures are signed at a fixed time: the endpoint's clock is pinned to it.
+      return boldsign({ secrets: c.secrets as string[], now: () => (c.now as number) * 1000 });
   }
 }
 
@@ -96,7 +115,8 @@ export function loadFixtures(): Fixtures {
       request: entry.fixture.request,
       status: (entry.fixture.credentials.successCode as number | undefined) ?? 200,
       name: expectedName(entry.fixture),
-      id: entry.fixture.expect.dedupeKey,
+      id: expectedId(entry.fixture),
+      answeredOnly: entry.fixture.provider === 'boldsign' && entry.fixture.expect.event === 'Verification',
     });
   }
   return {
