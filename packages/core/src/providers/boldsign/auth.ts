@@ -1,4 +1,4 @@
-import { hmac, timingSafeEqual } from '../../crypto.js';
+import { hmac, timingSafeEqual, toHex } from '../../crypto.js';
 import { CountersignError } from '../../errors.js';
 import { secretSource, type SecretList } from '../../secrets.js';
 import type { DeliveryContext } from '../../types.js';
@@ -9,12 +9,6 @@ const MAX_HEADER_LENGTH = 1024;
 const MAX_SIGNATURES = 4;
 const HEX_SHA256 = /^[0-9a-fA-F]{64}$/;
 const encoder = new TextEncoder();
-
-function toHex(bytes: Uint8Array): string {
-  let out = '';
-  for (const b of bytes) out += b.toString(16).padStart(2, '0');
-  return out;
-}
 
 export interface BoldSignAuthSettings {
   secrets: SecretList;

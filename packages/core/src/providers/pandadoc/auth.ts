@@ -1,4 +1,4 @@
-import { hmac, timingSafeEqual } from '../../crypto.js';
+import { hmac, timingSafeEqual, toHex } from '../../crypto.js';
 import { CountersignError } from '../../errors.js';
 import { secretSource, type SecretList } from '../../secrets.js';
 import type { DeliveryContext } from '../../types.js';
@@ -6,12 +6,6 @@ import type { DeliveryContext } from '../../types.js';
 const HEX_SHA256 = /^[0-9a-fA-F]{64}$/;
 /** `signature` parameters read at most: PandaDoc appends one (a URL registered with its own may carry a second). */
 const MAX_SIGNATURES = 2;
-
-function toHex(bytes: Uint8Array): string {
-  let out = '';
-  for (const b of bytes) out += b.toString(16).padStart(2, '0');
-  return out;
-}
 
 /**
  * Check the `signature` query parameter: hex HMAC-SHA256 of the raw body, keyed with a subscription's shared key.

@@ -16,11 +16,12 @@ function field(record: unknown, name: string): string {
  * The `X-PandaDoc-Webhook-Event-Id` header is left out on purpose: it is not signed, so a replay of a signed body
  * under a fresh header would otherwise pass the dedupe (handlers see it in `event.delivery.headers`).
  */
-export async function pandadocDedupeKey(event: string, notification: unknown): Promise<string> {
+export function pandadocDedupeKey(event: string, notification: unknown): string | Promise<string> {
   const data = typeof notification === 'object' && notification !== null ? (notification as { data?: unknown }).data : undefined;
+  const by = typeof data === 'object' && data !== null ? (data as Record<string, unknown>)['action_by'] : undefined;
   const when = field(data, 'action_date') || field(data, 'action_on') || field(data, 'date_updated') || field(data, 'date_modified');
-  const actor = typeof data === 'object' && data !== null ? field((data as Record<string, unknown>)['action_by'], 'id') || field((data as Record<string, unknown>)['action_by'], 'email') : '';
-  const parts = [field(data, 'id'), field(data, 'status'), when === '' ? `sha256:${await sha256Hex(JSON.stringify(notification))}` : when];
-  if (actor !== '') parts.push(actor);
-  return [event, ...parts].join(':');
+  const actor = field(by, 'id') || field(by, 'email');
+  const key = (time: string): string => [event, field(data, 'id'), field(data, 'status'), time, ...(actor === '' ? [] : [actor])].join(':');
+  // The common case (a notification with a time) costs no promise.
+  return when !== '' ? key(when) : sha256Hex(JSON.stringify(notification)).then((hash) => key(`sha256:${hash}`));
 }

@@ -76,7 +76,8 @@ async function parseNotifications(ctx: DeliveryContext, successStatus: number): 
   const seen = new Set<string>();
   for (const [i, envelope] of envelopes.entries()) {
     const match = matchPandaDocEvent(envelope.event);
-    const key = await pandadocDedupeKey(match.name, body[i]);
+    const derived = pandadocDedupeKey(match.name, body[i]);
+    const key = typeof derived === 'string' ? derived : await derived;
     if (seen.has(key)) continue;
     seen.add(key);
     events.push({ name: match.name, topic: match.topic, known: match.known, key, payload: body[i] });
