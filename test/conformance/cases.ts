@@ -248,11 +248,22 @@ export const limitCases: ConformanceCase[] = [
 /** One provider fixture (and its byte-identical copies): accepted with the platform's success answer, dispatched once. */
 export function fixtureCase(f: FixtureCase): ConformanceCase {
   const copies = f.files.length > 1 ? ` (and its identical copy ${f.files.slice(1).join(', ')}, acknowledged as a duplicate)` : '';
+  const path = f.request.query === undefined ? `/${f.endpoint}` : `/${f.endpoint}?${f.request.query}`;
+  if (f.answeredOnly) {
+    return {
+      name: `${f.files[0]}: answered ${f.status} as ${f.name}, nothing queued`,
+      async run(ctx) {
+        const res = await ctx.send({ method: f.request.method, path, headers: f.request.headers, body: f.request.body });
+        expect(res.status, res.body).toBe(f.status);
+        expect(ctx.harness.enqueuedCount(f.endpoint, f.id as string)).toBe(0);
+      },
+    };
+  }
   return {
     name: `${f.files[0]}${copies}: accepted and dispatched once as ${f.name}`,
     async run(ctx) {
       const before = ctx.harness.dispatched.count(f.endpoint);
-      const request: HttpRequest = { method: f.request.method, path: `/${f.endpoint}`, headers: f.request.headers, body: f.request.body };
+      const request: HttpRequest = { method: f.request.method, path, headers: f.request.headers, body: f.request.body };
       const res = await ctx.send(request);
       expect(res.status, res.body).toBe(f.status);
       if (f.body !== undefined) expect(res.body).toBe(f.body);

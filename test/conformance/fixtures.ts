@@ -4,13 +4,14 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { fakeIgnisignApi, type FakeIgnisignApi } from '@countersign/testing';
-import { adobeSign, docstudio, docusign, dropboxSign, ignisign, ignisignApi, signit, yousign, type Endpoints, type IgnisignAppEnv, type Provider } from '@countersign/core';
+import { adobeSign, boldsign, docstudio, docusign, dropboxSign, ignisign, ignisignApi, pandadoc, signit, yousign, type Endpoints, type IgnisignAppEnv, type Provider } from '@countersign/core';
 
 interface FixtureFile {
-  provider: 'adobe-sign' | 'ignisign' | 'signit' | 'docstudio' | 'dropbox-sign' | 'docusign' | 'yousign';
+  provider: 'adobe-sign' | 'ignisign' | 'signit' | 'docstudio' | 'dropbox-sign' | 'docusign' | 'yousign' | 'pandadoc' | 'boldsign';
   name: string;
   credentials: Record<string, unknown>;
-  request: { method: string; headers: Record<string, string>; body: string };
+  /** `query`: the query string the platform signs with (PandaDoc's `signature=<hex>`), sent after the path. */
+  request: { method: string; headers: Record<string, string>; body: string; query?: string };
   expect: {
     accepted: boolean;
     event?: string;
@@ -38,6 +39,8 @@ export interface FixtureCase {
   name: string;
   /** The dedupe key: exactly this (string), containing each part (array), or any non-empty key (undefined). */
   id: string | string[] | undefined;
+  /** A verification ping (BoldSign's `Verification`): answered with `status`, nothing queued under `id`. */
+  answeredOnly?: boolean;
 }
 
 export interface Fixtures {
@@ -54,6 +57,17 @@ function expectedName(f: FixtureFile): string {
   if (f.provider === 'ignisign') return `${f.expect.topic}.${f.expect.action}`;
   if (f.provider === 'docstudio') return f.expect.status as string;
   return f.expect.event as string;
+}
+
+/**
+ * The expected dedupe key. PandaDoc's fixtures record the unsigned `X-PandaDoc-Webhook-Event-Id` for reference; the
+ * key is derived from the signed notification instead: it must contain its event, document id and status.
+ */
+function expectedId(f: FixtureFile): FixtureCase['id'] {
+  if (f.provider !== 'pandadoc') return f.expect.dedupeKey;
+  const [notification] = JSON.parse(f.request.body) as Array<{ event: string; data: { id: string; status: string } }>;
+  if (notification === undefined) throw new Error(`${f.name}: a PandaDoc fixture holds at least one notification`);
+  return [`${notification.event}:`, `:${notification.data.id}:`, `:${notification.data.status}:`];
 }
 
 function provider(f: FixtureFile, ignisignVerifier: { url: string; apiKey: string }): Provider {
@@ -79,6 +93,11 @@ function provider(f: FixtureFile, ignisignVerifier: { url: string; apiKey: strin
       // The conformance suite runs every adapter over real HTTP on a shared machine: Yousign's 400 ms default
       // budget is for production, not for a loaded CI runner.
       return yousign({ secrets: c.secrets as string[], timeoutMs: 10_000 });
+    case 'pandadoc':
+      return pandadoc({ sharedKeys: c.sharedKeys as string[] });
+    case 'boldsign':
+      // The fixtures are signed at a fixed time: the endpoint's clock is pinned to it.
+      return boldsign({ secrets: c.secrets as string[], now: () => (c.now as number) * 1000 });
   }
 }
 
@@ -117,7 +136,8 @@ export function loadFixtures(): Fixtures {
       status: entry.fixture.expect.responseStatus ?? (entry.fixture.credentials.successCode as number | undefined) ?? 200,
       body: entry.fixture.expect.responseBody,
       name: expectedName(entry.fixture),
-      id: entry.fixture.expect.dedupeKey,
+      id: expectedId(entry.fixture),
+      answeredOnly: entry.fixture.provider === 'boldsign' && entry.fixture.expect.event === 'Verification',
     });
   }
   return {

@@ -38,13 +38,17 @@ export async function hmac(hash: HmacAlgorithm, secret: Uint8Array | string, dat
   return new Uint8Array(await crypto.subtle.sign('HMAC', key, bytes as BufferSource));
 }
 
+/** Bytes as lower-case hex. */
+export function toHex(bytes: Uint8Array): string {
+  let out = '';
+  for (const b of bytes) out += b.toString(16).padStart(2, '0');
+  return out;
+}
+
 /** SHA-256 digest as lower-case hex. */
 export async function sha256Hex(data: Uint8Array | string): Promise<string> {
   const bytes = typeof data === 'string' ? encoder.encode(data) : data;
-  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes as BufferSource));
-  let out = '';
-  for (const b of digest) out += b.toString(16).padStart(2, '0');
-  return out;
+  return toHex(new Uint8Array(await crypto.subtle.digest('SHA-256', bytes as BufferSource)));
 }
 
 /** Standard base64 of bytes (no `Buffer`). */

@@ -52,3 +52,5 @@ export * from './providers/docstudio/index.js';
 export * from './providers/dropbox-sign/index.js';
 export * from './providers/docusign/index.js';
 export * from './providers/yousign/index.js';
+export * from './providers/pandadoc/index.js';
+export * from './providers/boldsign/index.js';

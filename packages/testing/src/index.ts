@@ -5,6 +5,8 @@ export * from './docstudio.js';
 export * from './dropbox-sign.js';
 export * from './docusign.js';
 export * from './yousign.js';
+export * from './pandadoc.js';
+export * from './boldsign.js';
 export * from './simulator.js';
 export * from './platforms/docstudio-api.js';
 export * from './platforms/signit-api.js';
