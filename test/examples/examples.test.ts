@@ -11,24 +11,28 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fakeIgnisignApi, sendDelivery, type FakeIgnisignApi } from '@countersign/testing';
+import { boldsignSignature, fakeIgnisignApi, sendDelivery, type FakeIgnisignApi } from '@countersign/testing';
 import { REDIS_URL, requireRedis, uniqueName } from '../production/redis-available.js';
 
 interface Fixture {
-  provider: 'adobe-sign' | 'ignisign' | 'signit' | 'docstudio';
+  provider: 'adobe-sign' | 'ignisign' | 'signit' | 'docstudio' | 'docusign' | 'dropbox-sign' | 'yousign' | 'pandadoc' | 'boldsign';
   credentials: Record<string, unknown>;
-  request: { method: string; headers: Record<string, string>; body: string };
-  expect: { event?: string; topic?: string; action?: string; status?: string; dedupeKey?: string | string[] };
+  request: { method: string; headers: Record<string, string>; body: string; query?: string };
+  expect: { accepted?: boolean; event?: string; topic?: string; action?: string; status?: string; dedupeKey?: string | string[]; responseStatus?: number; responseBody?: string };
 }
 
 const fixturesDir = new URL('../fixtures/', import.meta.url);
-/** The platforms the examples serve (under /webhooks/<platform>); fixtures of others are not sent to them. */
-const SERVED: ReadonlySet<string> = new Set<Fixture['provider']>(['adobe-sign', 'ignisign', 'signit', 'docstudio']);
-const fixtures: Fixture[] = readdirSync(fixturesDir).filter((dir) => SERVED.has(dir)).flatMap((dir) =>
-  readdirSync(new URL(`${dir}/`, fixturesDir))
-    .sort()
-    .map((file) => JSON.parse(readFileSync(new URL(`${dir}/${file}`, fixturesDir), 'utf8')) as Fixture),
-);
+const fixtures: Fixture[] = readdirSync(fixturesDir)
+  .flatMap((dir) =>
+    readdirSync(new URL(`${dir}/`, fixturesDir))
+      .sort()
+      .map((file) => JSON.parse(readFileSync(new URL(`${dir}/${file}`, fixturesDir), 'utf8')) as Fixture),
+  )
+  .filter((f) => f.expect.accepted !== false);
+/** Verification pings (BoldSign's `Verification`, Dropbox Sign's `callback_test`): answered, never dispatched. */
+const isPing = (f: Fixture): boolean => (f.provider === 'boldsign' && f.expect.event === 'Verification') || f.expect.event === 'callback_test';
+/** Every credential of a platform's fixtures, comma-separated, as the examples read them. */
+const joined = (p: Fixture['provider'], field: string): string => [...new Set(of(p).flatMap((f) => f.credentials[field] as string | string[]))].join(',');
 const nameOf = (f: Fixture): string => f.expect.event ?? f.expect.status ?? `${f.expect.topic}.${f.expect.action}`;
 const of = (p: Fixture['provider']): Fixture[] => fixtures.filter((f) => f.provider === p);
 const ignisignCreds = of('ignisign')[0]!.credentials as { appId: string; appEnv: string };
@@ -48,19 +52,24 @@ function environment(ignisign: FakeIgnisignApi): Record<string, string> {
     DOCSTUDIO_LOGIN: docstudioCreds.login,
     DOCSTUDIO_PASSWORD: docstudioCreds.password,
     DOCSTUDIO_SUCCESS_CODE: '202',
+    DOCUSIGN_HMAC_KEYS: joined('docusign', 'hmacKeys'),
+    DROPBOX_SIGN_API_KEY: joined('dropbox-sign', 'apiKey'),
+    YOUSIGN_SECRETS: joined('yousign', 'secrets'),
+    PANDADOC_SHARED_KEYS: joined('pandadoc', 'sharedKeys'),
+    BOLDSIGN_SECRETS: joined('boldsign', 'secrets'),
   };
 }
 
 interface Running {
   url: string;
-  events: Array<{ endpoint: string; id: string; key: string; name: string }>;
+  events: Array<{ endpoint: string; id: string; key: string; name: string; stage?: string }>;
   proc: ChildProcess;
   stop(): Promise<void>;
 }
 
 function start(example: string, entry: string, env: Record<string, string>, waitFor: RegExp): Promise<Running> {
   const file = fileURLToPath(new URL(`../../examples/${example}/src/${entry}`, import.meta.url));
-  const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(ADOBE_SIGN|IGNISIGN|SIGNIT|DOCSTUDIO|REDIS_URL|COUNTERSIGN)/.test(k)));
+  const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(ADOBE_SIGN|IGNISIGN|SIGNIT|DOCSTUDIO|DOCUSIGN|DROPBOX_SIGN|YOUSIGN|PANDADOC|BOLDSIGN|REDIS_URL|COUNTERSIGN)/.test(k)));
   const proc = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', file], { env: { ...clean, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   const events: Running['events'] = [];
   createInterface({ input: proc.stdout! }).on('line', (line) => events.push(JSON.parse(line) as Running['events'][number]));
@@ -101,14 +110,26 @@ async function until(check: () => boolean, what: string, ms = 15_000): Promise<v
 
 const LISTENING = /"port":(\d+)/;
 
+/**
+ * The fixture's request as the platform would send it now: BoldSign signs `t` with the time of sending and the
+ * examples' clock is the real one, so its signature is made afresh with the fixture's first secret.
+ */
+async function current(f: Fixture): Promise<Fixture['request']> {
+  if (f.provider !== 'boldsign') return f.request;
+  const t = Math.floor(Date.now() / 1000);
+  const [secret] = f.credentials.secrets as string[];
+  return { ...f.request, headers: { ...f.request.headers, 'x-boldsign-signature': `t=${t}, s0=${await boldsignSignature(secret as string, t, f.request.body)}` } };
+}
+
 /** Sends every fixture; returns the names that must be dispatched (byte-identical fixtures dispatch once). */
 async function sendAllFixtures(url: string): Promise<string[]> {
   const expected = new Map<string, string>();
   for (const f of fixtures) {
-    const res = await sendDelivery(`${url}/webhooks/${f.provider}`, f.request);
-    expect(res.status, `${f.provider} ${nameOf(f)}: ${res.body}`).toBe(f.provider === 'docstudio' ? 202 : 200);
+    const res = await sendDelivery(`${url}/webhooks/${f.provider}`, await current(f));
+    expect(res.status, `${f.provider} ${nameOf(f)}: ${res.body}`).toBe(f.expect.responseStatus ?? (f.provider === 'docstudio' ? 202 : 200));
+    if (f.expect.responseBody !== undefined) expect(res.body).toBe(f.expect.responseBody);
     if (f.provider === 'adobe-sign') expect(res.headers['x-adobesign-clientid']).toBe(f.request.headers['x-adobesign-clientid']);
-    expected.set(`${f.provider} ${f.request.body}`, `${f.provider}:${nameOf(f)}`);
+    if (!isPing(f)) expected.set(`${f.provider} ${f.request.body}`, `${f.provider}:${nameOf(f)}`);
   }
   return [...expected.values()].sort();
 }
@@ -148,6 +169,10 @@ describe.each(['express', 'fastify', 'node', 'hono'])('examples/%s', (example) =
       const event = server.events.find((e) => e.endpoint === 'adobe-sign' && e.name === f.expect.event);
       expect(event?.id).toBe(`adobe-sign:${(event as { key?: string } | undefined)?.key}`);
     }
+    // An event with a lifecycle stage prints it; one without prints none.
+    expect(server.events).toContainEqual(expect.objectContaining({ endpoint: 'yousign', name: 'signature_request.done', stage: 'completed' }));
+    expect(server.events).toContainEqual(expect.objectContaining({ endpoint: 'docusign', name: 'recipient-completed', stage: 'signed' }));
+    expect(server.events.find((e) => e.endpoint === 'dropbox-sign' && e.name === 'account_confirmed')).not.toHaveProperty('stage');
     const doc = server.events.find((e) => e.endpoint === 'docstudio');
     for (const part of of('docstudio')[0]!.expect.dedupeKey as string[]) expect(doc?.id).toContain(part);
   });

@@ -18,11 +18,16 @@ import { closeRedisClient, createRedisClient } from '@countersign/redis';
 import {
   adobeSignDelivery,
   adobeSignHandshake,
+  boldsignDelivery,
   docstudioDelivery,
+  docusignDelivery,
+  dropboxSignDelivery,
   fakeIgnisignApi,
   ignisignDelivery,
+  pandadocDelivery,
   sendDelivery,
   signitDelivery,
+  yousignDelivery,
   type SimulatedDelivery,
 } from '@countersign/testing';
 
@@ -30,16 +35,22 @@ const ADOBE_CLIENT_ID = 'CBJCHBCAABAA5a9c0de1client';
 const IGNISIGN_APP = { appId: 'appId_e5d6bcfb-e9f4-4858-8027-b65e1a170bd7', appEnv: 'DEVELOPMENT' } as const;
 const SIGNIT_APP = { appId: '16aa4db191c3eebbcfde3dd95a1', appSecret: 'sk5f9e87967150fe485d5f047cc300c2ce' };
 const DOCSTUDIO = { login: 'hooks', password: 's3cret-Pa55', successCode: 202 };
+const DOCUSIGN_HMAC_KEY = 'demo-connect-hmac-key-Qm9ndXM=';
+const DROPBOX_SIGN_API_KEY = 'demo-dropbox-sign-api-key-5f1c';
+const YOUSIGN_SECRET = 'demo-yousign-secret-4b5683893752';
+const PANDADOC_SHARED_KEY = 'demo-pandadoc-shared-key-bnk7';
+const BOLDSIGN_SECRET = 'demo-boldsign-secret-whsec-81d3';
 
-type Expect = 'handshake' | 'accepted' | 'duplicate' | 'refused';
+/** `ping`: a platform's verification ping, answered 2xx and never dispatched. */
+type Expect = 'handshake' | 'ping' | 'accepted' | 'duplicate' | 'refused';
 interface Step {
   platform: string;
   what: string;
   endpoint: string;
   delivery: SimulatedDelivery;
   expect: Expect;
-  /** The event name that must be dispatched once for this step (accepted steps only). */
-  dispatches?: string;
+  /** The event name(s) that must be dispatched once each for this step (accepted steps only; a batch has several). */
+  dispatches?: string | readonly string[];
 }
 
 const color = process.stdout.isTTY ? (code: number, s: string): string => `\x1b[${code}m${s}\x1b[0m` : (_: number, s: string): string => s;
@@ -90,6 +101,49 @@ async function buildSteps(ignisignApi: { addToken(token: string): void }): Promi
   const signitTampered = { ...signitCompleted, body: signitCompleted.body.replace('ED_COMPLETED', 'ED_REVOKED__') };
   const docCompleted = docstudioDelivery({ login: DOCSTUDIO.login, password: DOCSTUDIO.password, status: 'COMPLETED' });
   const docWrongPassword = docstudioDelivery({ login: DOCSTUDIO.login, password: 'guess', status: 'COMPLETED' });
+
+  const envelopeId = '5a1c7a0e-9a0b-4b7e-8c1f-2f3d4e5a6b7c';
+  const docusignCompleted = await docusignDelivery({ hmacKeys: DOCUSIGN_HMAC_KEY, event: 'envelope-completed', data: { envelopeId } });
+  const docusignForged = await docusignDelivery({ hmacKeys: 'a-key-docusign-never-gave-us', event: 'envelope-voided', data: { envelopeId } });
+
+  const dropboxRequest = {
+    signature_request_id: 'fa5c8a0b0f492d768749333ad6fcc214c111e967',
+    title: 'NDA with Acme Co.',
+    is_complete: false,
+    signatures: [{ signature_id: '78caf2a1d01cd39cea2bc1cbb340dac3', signer_email_address: 'jack@example.com', signer_name: 'Jack', status_code: 'signed' }],
+  };
+  const dropboxSigned = await dropboxSignDelivery({
+    apiKey: DROPBOX_SIGN_API_KEY,
+    eventType: 'signature_request_signed',
+    metadata: { related_signature_id: '78caf2a1d01cd39cea2bc1cbb340dac3', reported_for_account_id: '63522885f9261e2b04eea043933ee7313eb674fd' },
+    signatureRequest: dropboxRequest,
+  });
+  const dropboxTest = await dropboxSignDelivery({ apiKey: DROPBOX_SIGN_API_KEY, eventType: 'callback_test' });
+  const dropboxForged = await dropboxSignDelivery({ apiKey: 'not-the-account-key', eventType: 'signature_request_all_signed', signatureRequest: dropboxRequest });
+
+  const signatureRequest = { id: '1755e012-389f-433d-8e75-ac37cad6de75', status: 'ongoing' };
+  const yousignSignerDone = await yousignDelivery({
+    secret: YOUSIGN_SECRET,
+    eventName: 'signer.done',
+    data: { signature_request: signatureRequest, signer: { id: '874d03d0-3139-4e5c-9c1e-1e6d0b6a27c4', status: 'signed', info: { email: 'ana@example.com', first_name: 'Ana', last_name: 'Silva' } } },
+  });
+  const yousignRetried = await yousignDelivery({ secret: YOUSIGN_SECRET, eventName: 'signer.done', body: yousignSignerDone.body, retry: 1 });
+  const yousignTampered = { ...yousignSignerDone, body: yousignSignerDone.body.replace('"signed"', '"refused"') };
+
+  const pandaDocument = (status: string, at: string) => ({ id: 'm1IfRD1wGcgOFFsmCnZEKs', name: 'Proposal for Acme Corp', status, date_modified: at });
+  const pandadocBatch = await pandadocDelivery({
+    sharedKey: PANDADOC_SHARED_KEY,
+    notifications: [
+      { event: 'recipient_completed', data: { ...pandaDocument('document.completed', '2026-03-15T01:43:20Z'), action_date: '2026-03-15T01:43:20Z', action_by: { id: 'oLg6PHtSq4wxWZOdx5YaWO', email: 'dana.kim@example.com' } } },
+      { event: 'document_state_changed', data: pandaDocument('document.completed', '2026-03-15T01:43:21Z') },
+    ],
+  });
+  const pandadocForged = { ...pandadocBatch, query: 'signature=0000000000000000000000000000000000000000000000000000000000000000' };
+
+  const boldsignData = { object: 'document', documentId: '1e6adb4e-7dda-4d4f-b043-62ff6c692556', status: 'Completed', messageTitle: 'Service Agreement' };
+  const boldsignVerification = await boldsignDelivery({ secret: BOLDSIGN_SECRET, eventType: 'Verification' });
+  const boldsignCompleted = await boldsignDelivery({ secret: BOLDSIGN_SECRET, eventType: 'Completed', data: boldsignData });
+  const boldsignStale = await boldsignDelivery({ secret: BOLDSIGN_SECRET, eventType: 'Completed', data: boldsignData, timestamp: Math.floor(Date.now() / 1000) - 3600 });
 
   return [
     { platform: 'Adobe Sign', what: 'GET verification of intent', endpoint: 'adobe-sign', delivery: adobeSignHandshake(ADOBE_CLIENT_ID), expect: 'handshake' },
@@ -142,6 +196,30 @@ async function buildSteps(ignisignApi: { addToken(token: string): void }): Promi
     { platform: 'DocStudio', what: 'COMPLETED (Basic auth, success code 202)', endpoint: 'docstudio', delivery: docCompleted, expect: 'accepted', dispatches: 'COMPLETED' },
     { platform: 'DocStudio', what: 'COMPLETED again', endpoint: 'docstudio', delivery: docCompleted, expect: 'duplicate' },
     { platform: 'DocStudio', what: 'forged: wrong password', endpoint: 'docstudio', delivery: docWrongPassword, expect: 'refused' },
+    { platform: 'DocuSign', what: 'envelope-completed (HMAC-SHA256, Connect)', endpoint: 'docusign', delivery: docusignCompleted, expect: 'accepted', dispatches: 'envelope-completed' },
+    { platform: 'DocuSign', what: 'envelope-completed again', endpoint: 'docusign', delivery: docusignCompleted, expect: 'duplicate' },
+    { platform: 'DocuSign', what: 'forged: signed with an unknown key', endpoint: 'docusign', delivery: docusignForged, expect: 'refused' },
+    { platform: 'Dropbox Sign', what: 'callback_test (answered, not queued)', endpoint: 'dropbox-sign', delivery: dropboxTest, expect: 'ping' },
+    { platform: 'Dropbox Sign', what: 'signature_request_signed (multipart)', endpoint: 'dropbox-sign', delivery: dropboxSigned, expect: 'accepted', dispatches: 'signature_request_signed' },
+    { platform: 'Dropbox Sign', what: 'signature_request_signed again', endpoint: 'dropbox-sign', delivery: dropboxSigned, expect: 'duplicate' },
+    { platform: 'Dropbox Sign', what: 'forged: event_hash of another key', endpoint: 'dropbox-sign', delivery: dropboxForged, expect: 'refused' },
+    { platform: 'Yousign', what: 'signer.done (X-Yousign-Signature-256)', endpoint: 'yousign', delivery: yousignSignerDone, expect: 'accepted', dispatches: 'signer.done' },
+    { platform: 'Yousign', what: 'signer.done retried (X-Yousign-Retry: 1)', endpoint: 'yousign', delivery: yousignRetried, expect: 'duplicate' },
+    { platform: 'Yousign', what: 'forged: body changed after signing', endpoint: 'yousign', delivery: yousignTampered, expect: 'refused' },
+    {
+      platform: 'PandaDoc',
+      what: 'two notifications in one array (?signature=)',
+      endpoint: 'pandadoc',
+      delivery: pandadocBatch,
+      expect: 'accepted',
+      dispatches: ['recipient_completed', 'document_state_changed'],
+    },
+    { platform: 'PandaDoc', what: 'the same array again', endpoint: 'pandadoc', delivery: pandadocBatch, expect: 'duplicate' },
+    { platform: 'PandaDoc', what: 'forged: wrong ?signature=', endpoint: 'pandadoc', delivery: pandadocForged, expect: 'refused' },
+    { platform: 'BoldSign', what: 'Verification (answered, not queued)', endpoint: 'boldsign', delivery: boldsignVerification, expect: 'ping' },
+    { platform: 'BoldSign', what: 'Completed (t=..., s0=...)', endpoint: 'boldsign', delivery: boldsignCompleted, expect: 'accepted', dispatches: 'Completed' },
+    { platform: 'BoldSign', what: 'Completed again', endpoint: 'boldsign', delivery: boldsignCompleted, expect: 'duplicate' },
+    { platform: 'BoldSign', what: 'replayed: signed an hour ago (300 s tolerance)', endpoint: 'boldsign', delivery: boldsignStale, expect: 'refused' },
   ];
 }
 
@@ -285,6 +363,11 @@ async function main(): Promise<void> {
     DOCSTUDIO_LOGIN: DOCSTUDIO.login,
     DOCSTUDIO_PASSWORD: DOCSTUDIO.password,
     DOCSTUDIO_SUCCESS_CODE: String(DOCSTUDIO.successCode),
+    DOCUSIGN_HMAC_KEYS: DOCUSIGN_HMAC_KEY,
+    DROPBOX_SIGN_API_KEY,
+    YOUSIGN_SECRETS: YOUSIGN_SECRET,
+    PANDADOC_SHARED_KEYS: PANDADOC_SHARED_KEY,
+    BOLDSIGN_SECRETS: BOLDSIGN_SECRET,
     ...(redis === undefined ? {} : { REDIS_URL: redis.url, COUNTERSIGN_QUEUE: redis.name, COUNTERSIGN_PREFIX: redis.name }),
   };
 
@@ -344,21 +427,26 @@ async function main(): Promise<void> {
         }
       } else if (step.endpoint === 'adobe-sign') {
         detail = `echo ${res.headers['x-adobesign-clientid'] ?? 'MISSING'}`;
+      } else if (step.endpoint === 'dropbox-sign') {
+        detail = JSON.stringify(res.body);
       }
       const mark = ok ? green('✓') : red('✗');
-      console.log(`${mark} ${step.platform.padEnd(10)} ${step.what.padEnd(46)} -> ${String(res.status).padEnd(3)} ${step.expect.padEnd(9)} ${dim(detail)}`);
+      console.log(`${mark} ${step.platform.padEnd(12)} ${step.what.padEnd(46)} -> ${String(res.status).padEnd(3)} ${step.expect.padEnd(9)} ${dim(detail)}`);
     }
 
-    const expected = steps.filter((s) => s.dispatches !== undefined).map((s) => s.dispatches as string);
+    const expected = steps.flatMap((s) => (s.dispatches === undefined ? [] : typeof s.dispatches === 'string' ? [s.dispatches] : [...s.dispatches]));
     const deadline = Date.now() + (redis === undefined ? 5000 : 15_000);
     while (handler.lines.length < expected.length && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
     await new Promise((r) => setTimeout(r, 200)); // would reveal a second dispatch of a duplicate
 
     console.log(`\nDispatched to handlers (one JSON line per event on the ${redis === undefined ? "server's" : "worker's"} stdout):`);
     const names: string[] = [];
+    const stages = new Map<string, number>();
     for (const line of handler.lines) {
       console.log(`  ${line}`);
-      names.push((JSON.parse(line) as { name: string }).name);
+      const event = JSON.parse(line) as { name: string; stage?: string };
+      names.push(event.name);
+      if (event.stage !== undefined) stages.set(event.stage, (stages.get(event.stage) ?? 0) + 1);
     }
     if (redis !== undefined && server.lines.length > 0) {
       failures++;
@@ -371,7 +459,10 @@ async function main(): Promise<void> {
     }
     const count = (e: Expect): number => steps.filter((s) => s.expect === e).length;
     console.log(
-      `\n${steps.length} deliveries: ${count('handshake')} handshake, ${count('accepted')} accepted, ${count('duplicate')} duplicates acknowledged and not dispatched again, ${count('refused')} refused; ${names.length} events dispatched; ${ignisign.calls.length} Ignisign token checks.`,
+      `\n${steps.length} deliveries from ${new Set(steps.map((s) => s.platform)).size} platforms: ${count('handshake')} handshake, ${count('ping')} verification pings answered, ${count('accepted')} accepted, ${count('duplicate')} duplicates acknowledged and not dispatched again, ${count('refused')} refused; ${names.length} events dispatched; ${ignisign.calls.length} Ignisign token checks.`,
+    );
+    console.log(
+      `One signing lifecycle across them (on('lifecycle:<stage>')): ${[...stages].map(([stage, n]) => `${stage} ${n}`).join(', ') || 'none'}.`,
     );
     if (failures > 0) {
       for (const child of children) console.log(dim(`\n${child.name} logged (stderr):\n${child.stderr().trimEnd()}`));

@@ -7,6 +7,11 @@
  *   IGNISIGN_APP_ID, IGNISIGN_APP_ENV, IGNISIGN_API_KEY, IGNISIGN_API_URL -> /webhooks/ignisign
  *   SIGNIT_APPS             comma-separated appId:appSecret pairs        -> /webhooks/signit
  *   DOCSTUDIO_LOGIN, DOCSTUDIO_PASSWORD, DOCSTUDIO_SUCCESS_CODE          -> /webhooks/docstudio
+ *   DOCUSIGN_HMAC_KEYS      comma-separated Connect HMAC keys             -> /webhooks/docusign
+ *   DROPBOX_SIGN_API_KEY    comma-separated API keys (rotation)           -> /webhooks/dropbox-sign
+ *   YOUSIGN_SECRETS         comma-separated webhook secrets               -> /webhooks/yousign
+ *   PANDADOC_SHARED_KEYS    comma-separated shared keys                   -> /webhooks/pandadoc
+ *   BOLDSIGN_SECRETS        comma-separated webhook secrets (rotation)    -> /webhooks/boldsign
  *   REDIS_URL               production mode: Redis dedupe + BullMQ queue; this process only receives
  *   LOG_LEVEL               debug | info | warn | error (logs go to stderr)
  *   METRICS_PORT            serve OpenTelemetry metrics for Prometheus at http://<METRICS_HOST>:<METRICS_PORT>/metrics
@@ -15,8 +20,18 @@
 import {
   adobeSign,
   adobeSignPlatform,
+  boldsign,
+  boldsignPlatform,
   docstudioPlatform,
+  docusign,
+  docusignPlatform,
+  dropboxSign,
+  dropboxSignPlatform,
   ignisignPlatform,
+  pandadoc,
+  pandadocPlatform,
+  yousign,
+  yousignPlatform,
   signitPlatform,
   type HandlerRegistry,
   createReceiver,
@@ -82,9 +97,24 @@ export function endpointsFromEnv(env: Env): Endpoints {
     endpoints.docstudio = docstudio({ login: env.DOCSTUDIO_LOGIN, password: env.DOCSTUDIO_PASSWORD, successCode });
   }
 
+  const docusignKeys = list(env.DOCUSIGN_HMAC_KEYS);
+  if (docusignKeys.length > 0) endpoints.docusign = docusign({ hmacKeys: docusignKeys });
+
+  const dropboxKeys = list(env.DROPBOX_SIGN_API_KEY);
+  if (dropboxKeys.length > 0) endpoints['dropbox-sign'] = dropboxSign({ apiKey: dropboxKeys });
+
+  const yousignSecrets = list(env.YOUSIGN_SECRETS);
+  if (yousignSecrets.length > 0) endpoints.yousign = yousign({ secrets: yousignSecrets });
+
+  const pandadocKeys = list(env.PANDADOC_SHARED_KEYS);
+  if (pandadocKeys.length > 0) endpoints.pandadoc = pandadoc({ sharedKeys: pandadocKeys });
+
+  const boldsignSecrets = list(env.BOLDSIGN_SECRETS);
+  if (boldsignSecrets.length > 0) endpoints.boldsign = boldsign({ secrets: boldsignSecrets });
+
   if (Object.keys(endpoints).length === 0) {
     throw new ConfigError(
-      'No endpoint is configured: set ADOBE_SIGN_CLIENT_IDS, IGNISIGN_APP_ID (+ IGNISIGN_API_KEY), SIGNIT_APPS or DOCSTUDIO_LOGIN/PASSWORD.',
+      'No endpoint is configured: set ADOBE_SIGN_CLIENT_IDS, IGNISIGN_APP_ID (+ IGNISIGN_API_KEY), SIGNIT_APPS, DOCSTUDIO_LOGIN/PASSWORD, DOCUSIGN_HMAC_KEYS, DROPBOX_SIGN_API_KEY, YOUSIGN_SECRETS, PANDADOC_SHARED_KEYS or BOLDSIGN_SECRETS.',
     );
   }
   return endpoints;
@@ -109,6 +139,11 @@ export const examplePlatforms = {
   ignisign: ignisignPlatform,
   signit: signitPlatform,
   docstudio: docstudioPlatform,
+  docusign: docusignPlatform,
+  'dropbox-sign': dropboxSignPlatform,
+  yousign: yousignPlatform,
+  pandadoc: pandadocPlatform,
+  boldsign: boldsignPlatform,
 } as const;
 
 /** One JSON line per handled event on stdout: the contract every example shares. */

@@ -3,6 +3,8 @@ export interface SimulatedDelivery {
   method: string;
   headers: Record<string, string>;
   body?: string | Uint8Array | undefined;
+  /** The query string the platform adds to the webhook URL (PandaDoc's `signature=<hex>`), without its `?`. */
+  query?: string | undefined;
 }
 
 export interface DeliveryResult {
@@ -17,7 +19,11 @@ export interface DeliveryResult {
  */
 export async function sendDelivery(url: string | URL, delivery: SimulatedDelivery, init: { signal?: AbortSignal } = {}): Promise<DeliveryResult> {
   const hasBody = delivery.body !== undefined && delivery.method !== 'GET' && delivery.method !== 'HEAD';
-  const response = await fetch(url, {
+  const target = new URL(url);
+  if (delivery.query !== undefined && delivery.query !== '') {
+    target.search = target.search === '' ? delivery.query : `${target.search.slice(1)}&${delivery.query}`;
+  }
+  const response = await fetch(target, {
     method: delivery.method,
     headers: delivery.headers,
     body: hasBody ? (delivery.body as BodyInit) : undefined,
