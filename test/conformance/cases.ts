@@ -330,6 +330,20 @@ export function adobeCases(sample: FixtureCase): ConformanceCase[] {
       },
     },
     {
+      name: 'adobe-sign: a notification whose resource does not match the schema is acknowledged (echo), then dead-lettered, not refused',
+      async run(ctx) {
+        const id = uniqueId('adobe-mismatch');
+        // Acrobat Sign retries a refused notification for 72 h and then disables the webhook: a field it changed
+        // must not be answered 4xx. The envelope is fine; the full schema runs before the handlers.
+        const res = await ctx.send(notification({ webhookNotificationId: id, agreement: { id: 'a-1', status: { changed: true } } }));
+        expect(res.status).toBe(200);
+        expectAdobeEcho(res, clientId);
+        const [failure] = await ctx.harness.failed.waitFor(sample.endpoint, id);
+        expect(failure?.error).toEqual({ code: 'PAYLOAD_INVALID', willRetry: false });
+        expect(ctx.harness.dispatched.of(sample.endpoint, id)).toEqual([]);
+      },
+    },
+    {
       name: 'adobe-sign: an unknown future event passes, echoed and dispatched under its own name',
       async run(ctx) {
         const id = uniqueId('adobe-future');

@@ -93,6 +93,8 @@ export interface Dispatched {
   id: string;
   known: boolean;
   delivery: DeliveryInfo;
+  /** For a handler failure (`failed`): the error's code and whether the queue retries it. */
+  error?: { code: unknown; willRetry: boolean };
 }
 
 /**
@@ -165,6 +167,8 @@ function dispatchRecorder() {
 export interface ConformanceReceiver<E extends Endpoints> {
   receiver: Receiver<E>;
   dispatched: ReturnType<typeof dispatchRecorder>;
+  /** What `onError` heard: failed handlers and payloads that did not match their schema (dead letters). */
+  failed: ReturnType<typeof dispatchRecorder>;
   enqueuedCount(endpoint: string, id: string): number;
   /** State of handlers of `SLOW` events, which take 10 s unless the suite ends first. */
   slow: { started: Set<string>; finished: Set<string> };
@@ -186,6 +190,17 @@ export function conformanceReceiver<const X extends Endpoints = {}>(
   const endpoints = { test: testProvider(), 'test-fast': testProvider({ timeoutMs: 300 }), ...(extra as X) };
   const receiver = createReceiver({ endpoints, queue: stores.queue, dedupe: stores.dedupe, logger: logger ?? silentLogger });
   const dispatched = dispatchRecorder();
+  const failed = dispatchRecorder();
+  receiver.onError((error, event, info) => {
+    failed.record({
+      endpoint: event.endpoint,
+      name: event.name,
+      id: event.key,
+      known: event.known,
+      delivery: event.delivery,
+      error: { code: (error as { code?: unknown }).code, willRetry: info.willRetry },
+    });
+  });
   const slow = { started: new Set<string>(), finished: new Set<string>() };
   const stop = new AbortController();
   receiver.onAny(async (event) => {
@@ -198,6 +213,7 @@ export function conformanceReceiver<const X extends Endpoints = {}>(
   return {
     receiver,
     dispatched,
+    failed,
     enqueuedCount: stores.enqueuedCount,
     slow,
     async close() {

@@ -90,7 +90,7 @@ function sendable(headers: HeaderRecord): HeaderRecord {
   return Object.fromEntries(entries.map(([name, value]) => [name, typeof value === 'string' ? one(value) : value.map(one)]));
 }
 
-async function overHttp(wire: WireCase): Promise<{ built: Built; run: RunContext; answer: WireAnswer; dispatched: number }> {
+async function overHttp(wire: WireCase): Promise<{ built: Built; run: RunContext; answer: WireAnswer; dispatched: number; deadLettered: number }> {
   const kit = kits[wire.kit] as unknown as Kit<unknown>;
   const adapter = running.get(wire.adapter) as RunningAdapter;
   const run = runContext();
@@ -98,8 +98,12 @@ async function overHttp(wire: WireCase): Promise<{ built: Built; run: RunContext
   const built = await build(kit, wire.spec, run);
   const receiver = createReceiver({ endpoints: { [kit.endpoint]: kit.provider(built.fixture, run) }, logger: capturingLogger().logger });
   let dispatched = 0;
+  let deadLettered = 0;
   receiver.onAny(() => {
     dispatched += 1;
+  });
+  receiver.onError(() => {
+    deadLettered += 1;
   });
   current = receiver;
   let answer: WireAnswer;
@@ -109,7 +113,7 @@ async function overHttp(wire: WireCase): Promise<{ built: Built; run: RunContext
     current = undefined;
     await bounded('receiver.close()', receiver.close(), 30_000);
   }
-  return { built, run, answer, dispatched };
+  return { built, run, answer, dispatched, deadLettered };
 }
 
 const mutated = anyKit((kit) => deliverySpec(kit, { wire: true }));
@@ -122,8 +126,8 @@ describe('fuzz: every adapter over real HTTP', () => {
   });
 
   property('http: nothing without the correct credential is dispatched; with it, at most once', mutated, async (wire) => {
-    const { built, run, answer, dispatched } = await overHttp(wire);
-    checkDispatch(built, { answer, dispatched }, run);
+    const { built, run, answer, dispatched, deadLettered } = await overHttp(wire);
+    checkDispatch(built, { answer, dispatched, deadLettered }, run);
   });
 
   property(
@@ -151,8 +155,12 @@ describe('fuzz: every adapter over real HTTP', () => {
     'http: 1-5 MB ids and names get a well-formed answer with valid headers, dispatched at most once',
     anyKit((kit) => hugeIdSpec(kit, { wire: true })),
     async (wire) => {
-      const { built, run, answer, dispatched } = await overHttp(wire);
-      checkAll({ answer: () => checkAnswer(answer, built.method), headers: () => checkHeaders(answer), dispatch: () => checkDispatch(built, { answer, dispatched }, run) });
+      const { built, run, answer, dispatched, deadLettered } = await overHttp(wire);
+      checkAll({
+        answer: () => checkAnswer(answer, built.method),
+        headers: () => checkHeaders(answer),
+        dispatch: () => checkDispatch(built, { answer, dispatched, deadLettered }, run),
+      });
     },
     { weight: 'heavy' },
   );

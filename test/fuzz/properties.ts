@@ -127,25 +127,28 @@ export async function build<C>(kit: Kit<C>, spec: DeliverySpec<C>, run: RunConte
 }
 
 /**
- * What a delivery may cause: nothing dispatched without the correct credential (nor a 2xx to a POST); at most
- * one dispatch; a 2xx to a POST is exactly one dispatch (the receiver is fresh, so never a duplicate); a 4xx none.
+ * What a delivery may cause: nothing dispatched (nor dead-lettered) without the correct credential (nor a 2xx to a
+ * POST); at most one dispatch; a 2xx to a POST is exactly one event that was either dispatched or, when its payload
+ * fails the full schema (checked before the handlers, not before the acknowledgement), dead-lettered (the receiver
+ * is fresh, so never a duplicate); a 4xx none.
  */
-export function checkDispatch(built: Built, outcome: { answer: Answer; dispatched: number }, run?: RunContext): void {
-  const { answer, dispatched } = outcome;
+export function checkDispatch(built: Built, outcome: { answer: Answer; dispatched: number; deadLettered: number }, run?: RunContext): void {
+  const { answer, dispatched, deadLettered } = outcome;
   const post = built.method.toUpperCase() === 'POST';
   const ok = answer.status >= 200 && answer.status < 300;
   const say = (what: string): never => {
-    throw new PropertyViolation(`${what} (dispatched ${dispatched}×, HTTP ${answer.status} ${answer.body.slice(0, 300)})`);
+    throw new PropertyViolation(`${what} (dispatched ${dispatched}×, dead-lettered ${deadLettered}×, HTTP ${answer.status} ${answer.body.slice(0, 300)})`);
   };
-  if (!built.credentialed && dispatched > 0) say('a delivery without the correct credential reached a handler');
+  const reached = dispatched + deadLettered;
+  if (!built.credentialed && reached > 0) say('a delivery without the correct credential reached the handlers (or the dead letters)');
   if (!built.credentialed && post && ok) say('a delivery without the correct credential was acknowledged');
-  if (run !== undefined && dispatched > 0 && run.verifier.accepted === 0 && built.fixture.provider === 'ignisign') {
-    say('an Ignisign delivery reached a handler without its token being verified');
+  if (run !== undefined && reached > 0 && run.verifier.accepted === 0 && built.fixture.provider === 'ignisign') {
+    say('an Ignisign delivery reached the handlers (or the dead letters) without its token being verified');
   }
-  if (dispatched > 1) say('one delivery reached the handlers more than once');
-  if (!post && dispatched > 0) say(`a ${built.method} request reached a handler`);
-  if (post && ok && dispatched !== 1) say('an acknowledged POST was not dispatched exactly once');
-  if (answer.status >= 400 && answer.status < 500 && dispatched > 0) say('a refused (4xx) delivery reached a handler');
+  if (reached > 1) say('one delivery reached the handlers (or the dead letters) more than once');
+  if (!post && reached > 0) say(`a ${built.method} request reached the handlers (or the dead letters)`);
+  if (post && ok && reached !== 1) say('an acknowledged POST was not dispatched (or dead-lettered) exactly once');
+  if (answer.status >= 400 && answer.status < 500 && reached > 0) say('a refused (4xx) delivery reached the handlers (or the dead letters)');
 }
 
 export interface Delivered {
@@ -323,7 +326,7 @@ export function providerProperties<C>(kit: Kit<C>, options: { config: fc.Arbitra
       const run = runContext();
       const built = await build(kit, spec, run);
       const outcome = await deliverOnce({ [kit.endpoint]: provider }, { method: 'POST', endpoint: kit.endpoint, headers: built.headers, body: built.body }, { logger: quiet() });
-      if (outcome.dispatched > 0 || outcome.answer.status < 300) {
+      if (outcome.dispatched + outcome.deadLettered > 0 || outcome.answer.status < 300) {
         throw new PropertyViolation(`an endpoint configured with ${describeOptions(config.options)} accepted a delivery without any credential (HTTP ${outcome.answer.status}, dispatched ${outcome.dispatched}×)`);
       }
     },

@@ -251,6 +251,11 @@ export interface Outcome {
   answer: WebhookResponse;
   /** Handler calls the delivery caused (counted once the receiver closed, so queued handlers ran). */
   dispatched: number;
+  /**
+   * Events of the delivery that were acknowledged but did not match their full schema: validated before the
+   * handlers, they became dead letters (`onError` heard them), never handled.
+   */
+  deadLettered: number;
 }
 
 /**
@@ -260,8 +265,13 @@ export interface Outcome {
 export async function deliverOnce(endpoints: Endpoints, request: WebhookRequest, options: { logger: Logger; maxBodyBytes?: number | undefined }): Promise<Outcome> {
   const receiver = createReceiver({ endpoints, logger: options.logger, maxBodyBytes: options.maxBodyBytes });
   let dispatched = 0;
+  let deadLettered = 0;
   receiver.onAny(() => {
     dispatched += 1;
+  });
+  // The counting handler never fails: what onError hears is a payload that failed its schema.
+  receiver.onError(() => {
+    deadLettered += 1;
   });
   let answer: WebhookResponse;
   try {
@@ -281,7 +291,7 @@ export async function deliverOnce(endpoints: Endpoints, request: WebhookRequest,
     // Waits for the delivery's work and for the handlers of what it queued.
     await bounded('receiver.close()', receiver.close(), 30_000);
   }
-  return { answer, dispatched };
+  return { answer, dispatched, deadLettered };
 }
 
 function describeError(error: unknown): string {

@@ -313,24 +313,30 @@ describe('adobe-sign: invalid bodies', () => {
     expect(error.message).toBe('The body is not an Acrobat Sign notification: webhookNotificationId must not be empty; event must be a string.');
   });
 
-  it('refuses a known event without its resource, or with a resource without id', async () => {
-    const { send } = setup();
-    const noAgreement = errorOf(await send(adobeSignDelivery({ event: 'AGREEMENT_CREATED', clientId: CLIENT_ID, resource: null })));
-    expect(noAgreement.message).toBe('The AGREEMENT_CREATED notification is not valid: agreement is missing.');
-    const noId = errorOf(await send(adobeSignDelivery({ event: 'MEGASIGN_CREATED', clientId: CLIENT_ID, extra: { megaSign: { name: 'x' } } })));
-    expect(noId.message).toBe('The MEGASIGN_CREATED notification is not valid: megaSign.id is missing.');
-    const notObject = errorOf(await send(adobeSignDelivery({ event: 'WIDGET_CREATED', clientId: CLIENT_ID, extra: { widget: 'w-1' } })));
-    expect(notObject.message).toBe('The WIDGET_CREATED notification is not valid: widget must be an object.');
+  it('acknowledges a known event without its resource, or with a resource without id, and dead-letters it with the issue', async () => {
+    const { receiver, send, settled } = setup();
+    expectEcho(await send(adobeSignDelivery({ event: 'AGREEMENT_CREATED', clientId: CLIENT_ID, resource: null, notificationId: 'n-1' })), CLIENT_ID);
+    expectEcho(await send(adobeSignDelivery({ event: 'MEGASIGN_CREATED', clientId: CLIENT_ID, extra: { megaSign: { name: 'x' } }, notificationId: 'n-2' })), CLIENT_ID);
+    expectEcho(await send(adobeSignDelivery({ event: 'WIDGET_CREATED', clientId: CLIENT_ID, extra: { widget: 'w-1' }, notificationId: 'n-3' })), CLIENT_ID);
+    expect(await settled()).toHaveLength(0);
+    const letters = await receiver.deadLetters();
+    expect(letters.map((letter) => [letter.error.code, letter.error.message]).sort()).toEqual([
+      ['PAYLOAD_INVALID', 'The AGREEMENT_CREATED notification is not valid: agreement is missing.'],
+      ['PAYLOAD_INVALID', 'The MEGASIGN_CREATED notification is not valid: megaSign.id is missing.'],
+      ['PAYLOAD_INVALID', 'The WIDGET_CREATED notification is not valid: widget must be an object.'],
+    ]);
   });
 
   it('points at nested fields with their full path', async () => {
-    const { send } = setup();
+    const { receiver, send, settled } = setup();
     const delivery = adobeSignDelivery({
       event: 'AGREEMENT_CREATED',
       clientId: CLIENT_ID,
       extra: { agreement: { id: 'a-1', participantSetsInfo: { participantSets: [{ order: 1 }, { order: 'second', memberInfos: {} }] } } },
     });
-    const error = errorOf(await send(delivery));
+    expectEcho(await send(delivery), CLIENT_ID);
+    await settled();
+    const error = (await receiver.deadLetters())[0]!.error;
     expect(error.message).toBe(
       'The AGREEMENT_CREATED notification is not valid: agreement.participantSetsInfo.participantSets[1].order must be a number; ' +
         'agreement.participantSetsInfo.participantSets[1].memberInfos must be an array.',
@@ -428,13 +434,13 @@ describe('adobe-sign: lenient parsing', () => {
     });
   });
 
-  it('accepts WIDGET_SHARED carrying megaSign, as in Adobe’s template, and refuses it with neither object', async () => {
-    const { send, settled } = setup();
+  it('accepts WIDGET_SHARED carrying megaSign, as in Adobe’s template, and dead-letters it with neither object', async () => {
+    const { receiver, send, settled } = setup();
     expectEcho(await send(adobeSignDelivery({ event: 'WIDGET_SHARED', clientId: CLIENT_ID, resource: 'megaSign', resourceId: 'w-1' })), CLIENT_ID);
     expectEcho(await send(adobeSignDelivery({ event: 'WIDGET_SHARED', clientId: CLIENT_ID, resourceId: 'w-2' })), CLIENT_ID);
-    const response = await send(adobeSignDelivery({ event: 'WIDGET_SHARED', clientId: CLIENT_ID, resource: null }));
-    expect(errorOf(response).message).toContain('widget is missing');
+    expectEcho(await send(adobeSignDelivery({ event: 'WIDGET_SHARED', clientId: CLIENT_ID, resource: null })), CLIENT_ID);
     const seen = await settled();
+    expect((await receiver.deadLetters()).map((letter) => letter.error.message)).toEqual([expect.stringContaining('widget is missing')]);
     expect(seen.map((e) => [e.known, e.topic])).toEqual([
       [true, 'WIDGET'],
       [true, 'WIDGET'],
@@ -694,5 +700,162 @@ describe('adobe-sign: OAuth bearer token with a JWKS', () => {
     expect(errorOf(first).code).toBe('VERIFICATION_UNAVAILABLE');
     expectEcho(await send(delivery), CLIENT_ID);
     expect((await settled()).map((e) => e.id)).toEqual(['n-retry']);
+  });
+});
+
+describe('adobe-sign: validation before the handlers', () => {
+  it('acknowledges a notification whose field changed type, dead-letters it with the issue, tells onError, and replays it', async () => {
+    const queue = memoryQueue({ attempts: 5, backoff: { delayMs: 1, jitter: 0 } });
+    const receiver = createReceiver({ logger: silentLogger, endpoints: { adobe: adobeSign({ clientIds: CLIENT_ID }) }, queue });
+    const handled: string[] = [];
+    const errors: Array<{ code: unknown; willRetry: boolean }> = [];
+    receiver.on('adobe:AGREEMENT_WORKFLOW_COMPLETED', (event) => void handled.push(event.payload.agreement.id));
+    receiver.onError((error, _event, info) => void errors.push({ code: (error as { code?: unknown }).code, willRetry: info.willRetry }));
+    // Acrobat Sign starts sending `agreement.status` as an object: the envelope is fine, the full schema is not.
+    const delivery = adobeSignDelivery({
+      event: 'AGREEMENT_WORKFLOW_COMPLETED',
+      clientId: CLIENT_ID,
+      notificationId: 'n-changed',
+      extra: { agreement: { id: 'a-changed', status: { value: 'SIGNED' } } },
+    });
+    expectEcho(await receiver.handle({ endpoint: 'adobe', ...delivery }), CLIENT_ID);
+    await queue.idle();
+    expect(handled).toEqual([]);
+    expect(errors).toEqual([{ code: 'PAYLOAD_INVALID', willRetry: false }]);
+    const [letter] = await receiver.deadLetters();
+    expect(letter).toMatchObject({ id: expect.stringMatching(/^adobe:n-changed#/), attempts: 1, error: { code: 'PAYLOAD_INVALID' } });
+    expect(letter!.error.details).toEqual([{ path: 'agreement.status', message: 'must be a string' }]);
+    // Replaying is possible (here it fails the same schema again, so it is a dead letter again, not lost).
+    await receiver.replay(letter!.id);
+    await queue.idle();
+    expect(errors).toHaveLength(2);
+    expect(await receiver.deadLetters()).toHaveLength(1);
+  });
+
+  it('still refuses with 400 a body that is not a notification at all, before any claim', async () => {
+    const { send, settled } = setup();
+    const response = await send({ method: 'POST', headers: { 'content-type': 'application/json', 'x-adobesign-clientid': CLIENT_ID }, body: '{"hello":"world"}' });
+    expect(response.status).toBe(400);
+    expect(errorOf(response).message).toBe('The body is not an Acrobat Sign notification: webhookNotificationId is missing; event is missing.');
+    expect(await settled()).toHaveLength(0);
+  });
+});
+
+describe('adobe-sign: lifecycle', () => {
+  it.each([
+    ['AGREEMENT_ACTION_REQUESTED', 'sent'],
+    ['AGREEMENT_EMAIL_VIEWED', 'viewed'],
+    ['AGREEMENT_DOCUMENTS_VIEWED', 'viewed'],
+    ['AGREEMENT_ACTION_COMPLETED', 'signed'],
+    ['AGREEMENT_WORKFLOW_COMPLETED', 'completed'],
+    ['AGREEMENT_REJECTED', 'declined'],
+    ['AGREEMENT_EXPIRED', 'expired'],
+    ['AGREEMENT_RECALLED', 'cancelled'],
+    ['AGREEMENT_EMAIL_BOUNCED', 'failed'],
+    ['AGREEMENT_AUTO_CANCELLED_CONVERSION_PROBLEM', 'failed'],
+    ['AGREEMENT_RECALLED_MAX_SIGNING_EMAIL_OTP_ATTEMPTS', 'failed'],
+    ['AGREEMENT_CREATED', undefined],
+    ['AGREEMENT_MODIFIED', undefined],
+    ['AGREEMENT_DELETED', undefined],
+    ['MEGASIGN_RECALLED', undefined],
+    ['AGREEMENT_SOMETHING_NEW', undefined],
+  ] as const)('%s is %s', async (event, stage) => {
+    const { receiver, send, settled } = setup();
+    const stages: unknown[] = [];
+    receiver.onAny((e) => void stages.push(e.lifecycle));
+    const signer = 'ann@example.com';
+    expectEcho(await send(adobeSignDelivery({ event, clientId: CLIENT_ID, resourceId: 'a-42', participantEmail: signer, eventDate: '2026-01-02T03:04:05Z' })), CLIENT_ID);
+    await settled();
+    if (stage === undefined) {
+      expect(stages).toEqual([undefined]);
+      return;
+    }
+    const aboutSigner = ['sent', 'viewed', 'signed', 'declined', 'failed'].includes(stage);
+    expect(stages).toEqual([
+      {
+        stage,
+        documentId: 'a-42',
+        signer: aboutSigner ? { email: signer, name: 'Test Signer' } : undefined,
+        occurredAt: new Date('2026-01-02T03:04:05Z'),
+      },
+    ]);
+  });
+
+  it('runs lifecycle handlers for a recorded delivery', async () => {
+    const fixture = fixtures.find((f) => f.expect.event === 'AGREEMENT_REJECTED')!;
+    const queue = memoryQueue();
+    const receiver = createReceiver({ logger: silentLogger, endpoints: { adobe: adobeSign({ clientIds: fixture.credentials.clientIds }) }, queue });
+    const declined: unknown[] = [];
+    receiver.on('lifecycle:declined', (event) => void declined.push(event.lifecycle.documentId));
+    expect((await receiver.handle({ endpoint: 'adobe', ...fixture.request })).status).toBe(200);
+    await queue.idle();
+    expect(declined).toEqual([(JSON.parse(fixture.request.body) as { agreement: { id: string } }).agreement.id]);
+  });
+});
+
+describe('adobe-sign: client ids looked up per delivery', () => {
+  function lookupSetup(lookup: (clientId: string) => string | undefined | Promise<string | undefined>, extra: Partial<AdobeSignOptions> = {}) {
+    const calls: string[] = [];
+    const queue = memoryQueue();
+    const receiver = createReceiver({
+      logger: silentLogger,
+      endpoints: {
+        adobe: adobeSign({
+          clientIds: (clientId) => {
+            calls.push(clientId);
+            return lookup(clientId);
+          },
+          ...extra,
+        }),
+      },
+      queue,
+    });
+    const accounts: Array<string | undefined> = [];
+    receiver.onAny((event) => void accounts.push(event.delivery.account));
+    const send = (request: Request): Promise<WebhookResponse> => receiver.handle({ endpoint: 'adobe', ...request });
+    return { calls, send, accounts, settled: () => queue.idle() };
+  }
+
+  it('echoes a known client id on the GET and the POST, names its account, and asks once (cached)', async () => {
+    const { calls, send, accounts, settled } = lookupSetup(async (clientId) => (clientId === OTHER_CLIENT_ID ? 'tenant-7' : undefined));
+    expectEcho(await send(adobeSignHandshake(OTHER_CLIENT_ID)), OTHER_CLIENT_ID);
+    expectEcho(await send(adobeSignDelivery({ event: 'AGREEMENT_CREATED', clientId: OTHER_CLIENT_ID })), OTHER_CLIENT_ID);
+    expectEcho(await send(adobeSignDelivery({ event: 'AGREEMENT_CREATED', clientId: OTHER_CLIENT_ID })), OTHER_CLIENT_ID);
+    await settled();
+    expect(accounts).toEqual(['tenant-7', 'tenant-7']);
+    expect(calls).toEqual([OTHER_CLIENT_ID]);
+  });
+
+  it('refuses an unknown client id with 403 AUTH_FORBIDDEN, as a list does, without echo', async () => {
+    const { send } = lookupSetup(() => undefined);
+    for (const request of [adobeSignHandshake('CBJCHBCAABAAstranger'), adobeSignDelivery({ event: 'AGREEMENT_CREATED', clientId: 'CBJCHBCAABAAstranger' })]) {
+      const response = await send(request);
+      expectNoEcho(response);
+      expect([response.status, errorOf(response).code]).toEqual([403, 'AUTH_FORBIDDEN']);
+    }
+  });
+
+  it('answers 503 when the lookup fails, and asks again on the retry', async () => {
+    let down = true;
+    const { calls, send } = lookupSetup(() => {
+      if (down) throw new Error('database unreachable');
+      return 'tenant-1';
+    });
+    const delivery = adobeSignDelivery({ event: 'AGREEMENT_CREATED', clientId: CLIENT_ID });
+    const first = await send(delivery);
+    expectNoEcho(first);
+    expect([first.status, errorOf(first).code]).toEqual([503, 'VERIFICATION_UNAVAILABLE']);
+    expect(first.body).not.toContain('database unreachable');
+    down = false;
+    expectEcho(await send(delivery), CLIENT_ID);
+    expect(calls).toEqual([CLIENT_ID, CLIENT_ID]);
+  });
+
+  it('does not look up an absurdly long client id, and still needs the bearer token with oauth', async () => {
+    const { calls, send } = lookupSetup(() => 'tenant-1', { oauth: { key: new Uint8Array(32).fill(9) } });
+    expect((await send(adobeSignHandshake('C'.repeat(300)))).status).toBe(403);
+    expect(calls).toEqual([]);
+    const response = await send(adobeSignDelivery({ event: 'AGREEMENT_CREATED', clientId: CLIENT_ID }));
+    expect([response.status, errorOf(response).code]).toEqual([401, 'AUTH_MISSING']);
   });
 });

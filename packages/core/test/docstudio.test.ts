@@ -118,13 +118,23 @@ describe('docstudio: payload', () => {
     expect(await settled()).toHaveLength(0);
   });
 
-  it('answers 400 for a missing uuid or an unreadable date', async () => {
-    const { send } = setup({ dangerouslyAcceptUnauthenticated: true });
+  it('answers 400 for a missing uuid, and acknowledges an unreadable date, which becomes a dead letter', async () => {
+    const { receiver, send, settled } = setup({ dangerouslyAcceptUnauthenticated: true });
     const noUuid = await send({ method: 'POST', headers: {}, body: JSON.stringify({ status: 'SENT' }) });
+    expect(noUuid.status).toBe(400);
     expect(errorOf(noUuid).message).toMatch(/uuid: is missing/);
     const badDate = await send(docstudioDelivery({ uuid: UUID, status: 'SENT', receiveDate: 'yesterday' }));
-    expect(badDate.status).toBe(400);
-    expect(errorOf(badDate).message).toMatch(/receiveDate: expected epoch milliseconds or an ISO 8601 date-time/);
+    expect(badDate.status).toBe(200);
+    expect(await settled()).toHaveLength(0);
+    const [letter] = await receiver.deadLetters();
+    expect(letter?.error.message).toMatch(/receiveDate: expected epoch milliseconds or an ISO 8601 date-time/);
+  });
+
+  it('answers 400 for a mailbox that is not a string: it is part of the dedupe key', async () => {
+    const { send } = setup({ dangerouslyAcceptUnauthenticated: true });
+    const response = await send({ method: 'POST', headers: {}, body: JSON.stringify({ uuid: UUID, status: 'SENT', mailbox: 7 }) });
+    expect([response.status, errorOf(response).code]).toEqual([400, 'PAYLOAD_INVALID']);
+    expect(errorOf(response).message).toMatch(/mailbox/);
   });
 
   it('turns ISO and epoch dates alike into Date', async () => {
@@ -177,7 +187,7 @@ describe('docstudio: dedupe', () => {
   });
 });
 
-describe('docstudio: revive', () => {
+describe('docstudio: validate', () => {
   it('gives Date back after the event went through JSON, and is idempotent', async () => {
     const provider = docstudio({ dangerouslyAcceptUnauthenticated: true });
     const queued: QueuedEvent[] = [];
@@ -198,15 +208,16 @@ describe('docstudio: revive', () => {
     });
     await receiver.handle({ endpoint: 'docstudio', ...docstudioDelivery({ uuid: UUID, status: 'COMPLETED', receiveDate: 1676039226765, expireDate: '2023-03-12T14:27:06Z' }) });
     const [event] = queued;
-    expect(typeof (event?.payload as { receiveDate: unknown }).receiveDate).toBe('string');
+    // Queued as sent (validated before the handlers, not before the acknowledgement).
+    expect((event?.payload as { receiveDate: unknown }).receiveDate).toBe(1676039226765);
     await receiver.dispatch(event as QueuedEvent, { attempt: 1, maxAttempts: 1 });
     expect(received).toEqual([new Date(1676039226765), new Date('2023-03-12T14:27:06Z')]);
 
-    const once = provider.revive?.({ name: 'COMPLETED', known: true, payload: event?.payload });
-    const twice = provider.revive?.({ name: 'COMPLETED', known: true, payload: once });
+    const once = provider.validate?.({ name: 'COMPLETED', known: true, payload: event?.payload });
+    const twice = provider.validate?.({ name: 'COMPLETED', known: true, payload: once });
     expect(twice).toEqual(once);
     expect((twice as { receiveDate: unknown }).receiveDate).toBeInstanceOf(Date);
-    expect(provider.revive?.({ name: 'X', known: false, payload: { uuid: UUID, status: 'X', expireDate: null } })).toEqual({ uuid: UUID, status: 'X', expireDate: null });
+    expect(provider.validate?.({ name: 'X', known: false, payload: { uuid: UUID, status: 'X', expireDate: null } })).toEqual({ uuid: UUID, status: 'X', expireDate: null, label: [] });
   });
 });
 
@@ -225,5 +236,50 @@ describe('docstudio: configuration', () => {
     ['a success code that is not 2xx', { login: 'hooks', password: 'p', successCode: 500 }],
   ])('refuses %s', (_case, options) => {
     expect(() => docstudio(options)).toThrow(expect.objectContaining({ code: 'CONFIG_INVALID' }));
+  });
+});
+
+describe('docstudio: validation before the handlers', () => {
+  it('acknowledges a callback whose field changed type, dead-letters it with the issue, tells onError, and can replay it', async () => {
+    const queue = memoryQueue({ attempts: 5, backoff: { delayMs: 1, jitter: 0 } });
+    const receiver = createReceiver({ logger: silentLogger, endpoints: { docstudio: docstudio({ login, password }) }, queue });
+    const handled: unknown[] = [];
+    const errors: Array<{ code: unknown; willRetry: boolean }> = [];
+    receiver.on('docstudio:COMPLETED', (event) => void handled.push(event.payload.uuid));
+    receiver.onError((error, _event, info) => void errors.push({ code: (error as { code?: unknown }).code, willRetry: info.willRetry }));
+    // DocStudio starts sending `label` as one comma-separated string instead of a list.
+    const delivery = docstudioDelivery({ uuid: UUID, status: 'COMPLETED', mailbox: 'mb-1', login, password, extra: { label: 'a,b' } });
+    expect((await receiver.handle({ endpoint: 'docstudio', ...delivery })).status).toBe(200);
+    await queue.idle();
+    expect(handled).toEqual([]);
+    expect(errors).toEqual([{ code: 'PAYLOAD_INVALID', willRetry: false }]);
+    const [letter] = await receiver.deadLetters();
+    // The key is what it always was: uuid, status and mailbox.
+    expect(letter?.id).toBe(`docstudio:${UUID}:COMPLETED:mb-1`);
+    expect(letter?.error.details).toEqual([expect.objectContaining({ path: 'label' })]);
+    await receiver.replay(letter!.id);
+    await queue.idle();
+    expect(errors).toHaveLength(2);
+    expect(await receiver.deadLetters()).toHaveLength(1);
+  });
+});
+
+describe('docstudio: lifecycle', () => {
+  it.each([
+    ['SENT', 'sent'],
+    ['WAITING', 'sent'],
+    ['COMPLETED', 'completed'],
+    ['CANCELLED', 'cancelled'],
+    ['EXPIRED', 'expired'],
+    ['DRAFT', undefined],
+    ['ON_APPROVAL', undefined],
+    ['ARCHIVED', undefined],
+  ] as const)('the status %s is %s', async (status, stage) => {
+    const { receiver, send, settled } = setup({ dangerouslyAcceptUnauthenticated: true });
+    const records: unknown[] = [];
+    receiver.onAny((event) => void records.push(event.lifecycle));
+    expect((await send(docstudioDelivery({ uuid: UUID, status, receiveDate: 1676039226765 }))).status).toBe(200);
+    await settled();
+    expect(records).toEqual([stage === undefined ? undefined : { stage, documentId: UUID, signer: undefined, occurredAt: undefined }]);
   });
 });

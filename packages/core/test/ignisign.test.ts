@@ -21,6 +21,7 @@ import {
   type QueuedEvent,
   type TokenMemoStore,
   type WebhookResponse,
+  silentLogger,
 } from '@countersign/core';
 import { fakeIgnisignApi, ignisignDelivery, type FakeIgnisignApi } from '../../testing/src/ignisign.js';
 
@@ -695,23 +696,175 @@ describe('ignisign: events and handlers', () => {
     expect(seen[0]?.payload).toMatchObject({ error: { errorCode: 'PROOF_GENERATION_FAILED' } });
   });
 
-  it('refuses a known event whose content lacks a required id with a 400 naming the field', async () => {
-    const { api, send } = await setup();
+  it('acknowledges a known event whose content lacks a required id, and dead-letters it naming the field', async () => {
+    const { api, send, queue, receiver, seen } = await setup();
     const d = delivery('SIGNATURE_PROOF', 'GENERATED', { signatureRequestId: 'r1' });
     api.addToken(d.token);
     const res = await send(d);
-    expect(res.status).toBe(400);
-    expect(errorOf(res).code).toBe('PAYLOAD_INVALID');
-    expect(errorOf(res).message).toContain('content.documents');
+    expect(res.status).toBe(200);
+    await queue.idle();
+    expect(seen).toHaveLength(0);
+    const [letter] = await receiver.deadLetters();
+    expect(letter?.error.code).toBe('PAYLOAD_INVALID');
+    expect(letter?.error.message).toContain('content.documents');
   });
 
-  it('refuses an msgNature outside the documented values with a 400', async () => {
-    const { api, send } = await setup();
+  it('acknowledges an msgNature outside the documented values, and dead-letters it', async () => {
+    const { api, send, queue, receiver } = await setup();
     const d = delivery('SIGNER', 'CREATED', { signerId: 's1' });
     api.addToken(d.token);
     const res = await send({ body: d.body.replace('"SUCCESS"', '"DEBUG"') });
-    expect(res.status).toBe(400);
-    expect(errorOf(res).message).toContain('msgNature');
+    expect(res.status).toBe(200);
+    await queue.idle();
+    const [letter] = await receiver.deadLetters();
+    expect(letter?.error.message).toContain('msgNature');
+  });
+
+  it('still refuses with 400 a delivery whose topic or action is not a string, before the token is checked', async () => {
+    const { api, send } = await setup();
+    const d = delivery('SIGNER', 'CREATED', { signerId: 's1' });
+    api.addToken(d.token);
+    const res = await send({ body: variant({ request: { body: d.body } } as Fixture, { action: 42 }) });
+    expect([res.status, errorOf(res).code]).toEqual([400, 'PAYLOAD_INVALID']);
+    expect(api.calls).toHaveLength(0);
+  });
+
+  it('acknowledges an event whose field changed type, dead-letters it with the issue, tells onError, and can replay it', async () => {
+    const { api, send, queue, receiver, seen } = await setup();
+    const errors: Array<{ code: unknown; willRetry: boolean }> = [];
+    receiver.onError((error, _event, info) => void errors.push({ code: (error as { code?: unknown }).code, willRetry: info.willRetry }));
+    // Ignisign starts sending `signerId` as a number.
+    const d = delivery('SIGNATURE', 'FINALIZED', { signatureRequestId: 'r1', signerId: 7, documentId: 'd1', signatureId: 'sig1' });
+    api.addToken(d.token);
+    expect((await send(d)).status).toBe(200);
+    await queue.idle();
+    expect(seen).toHaveLength(0);
+    expect(errors).toEqual([{ code: 'PAYLOAD_INVALID', willRetry: false }]);
+    const [letter] = await receiver.deadLetters();
+    expect(letter?.id).toBe(`ignisign:${expectedKey(JSON.parse(d.body) as Record<string, unknown>)}`);
+    expect(letter?.error.details).toEqual([expect.objectContaining({ path: 'content.signerId' })]);
+    await receiver.replay(letter!.id);
+    await queue.idle();
+    expect(errors).toHaveLength(2);
+    expect(await receiver.deadLetters()).toHaveLength(1);
+  });
+});
+
+describe('ignisign: lifecycle', () => {
+  it.each([
+    ['SIGNATURE_REQUEST', 'LAUNCHED', 'SUCCESS', 'sent'],
+    ['SIGNATURE_SESSION', 'INITIALIZED', 'INFO', 'viewed'],
+    ['SIGNATURE', 'FINALIZED', 'SUCCESS', 'signed'],
+    ['SIGNATURE_REQUEST', 'COMPLETED', 'SUCCESS', 'completed'],
+    ['SIGNATURE_REQUEST', 'EXPIRED', 'INFO', 'expired'],
+    ['SIGNATURE_REQUEST', 'CANCELLED', 'INFO', 'cancelled'],
+    ['SIGNATURE_REQUEST', 'FAILED', 'ERROR', 'failed'],
+    ['SIGNATURE', 'FAILED', 'ERROR', 'failed'],
+    ['SIGNATURE_REQUEST', 'LAUNCHED', 'ERROR', 'failed'],
+    ['SIGNATURE_REQUEST', 'READY', 'SUCCESS', undefined],
+    ['SIGNER', 'CREATED', 'SUCCESS', undefined],
+    ['SIGNATURE_PROOF', 'ADV_GENERATED', 'SUCCESS', undefined],
+  ] as const)('%s.%s (%s) is %s', async (topic, action, msgNature, stage) => {
+    const { api, send, queue, receiver } = await setup();
+    const records: unknown[] = [];
+    receiver.onAny((event) => void records.push(event.lifecycle));
+    const content = { signatureRequestId: 'sr-9', signerId: 'sg-1', documentId: 'doc-1', signatureId: 'sig-1', signatureProfileId: 'p-1' };
+    const d = delivery(topic, action, content, { msgNature });
+    api.addToken(d.token);
+    expect((await send(d)).status).toBe(200);
+    await queue.idle();
+    expect(await receiver.deadLetters()).toEqual([]);
+    expect(records).toEqual([stage === undefined ? undefined : { stage, documentId: 'sr-9', signer: undefined, occurredAt: undefined }]);
+  });
+});
+
+describe('ignisign: several apps, each with its API key looked up', () => {
+  const OTHER_APP = 'appId_other-customer';
+
+  async function multiSetup(lookup: (appId: string) => string | undefined | Promise<string | undefined>) {
+    const api = await fakeIgnisignApi();
+    const calls: string[] = [];
+    const queue = memoryQueue();
+    const receiver = createReceiver({
+      logger: silentLogger,
+      queue,
+      endpoints: {
+        ignisign: ignisign({
+          appId: [APP_ID, OTHER_APP],
+          appEnv: APP_ENV,
+          verifyToken: ignisignApi({
+            baseUrl: api.url,
+            apiKey: (appId) => {
+              calls.push(appId);
+              return lookup(appId);
+            },
+          }),
+        }),
+      },
+    });
+    const accounts: unknown[] = [];
+    receiver.onAny((event) => void accounts.push(event.delivery.account));
+    cleanups.push(() => receiver.close(), () => api.close());
+    const send = (d: { body: string }) => receiver.handle({ method: 'POST', endpoint: 'ignisign', headers: { 'content-type': 'application/json' }, body: d.body });
+    return { api, calls, accounts, send, queue };
+  }
+
+  const forApp = (appId: string, signerId: string) =>
+    ignisignDelivery({ appId, appEnv: APP_ENV, topic: 'SIGNER', action: 'CREATED', content: { signerId } });
+
+  it('checks each app\'s token with its own key, asks the lookup once per app (cached), and names the app', async () => {
+    const { api, calls, accounts, send, queue } = await multiSetup((appId) => (appId === OTHER_APP ? api.apiKey : 'key-of-the-first-app'));
+    for (const d of [forApp(OTHER_APP, 's1'), forApp(OTHER_APP, 's2')]) {
+      api.addToken(d.token);
+      expect((await send(d)).status).toBe(200);
+    }
+    // The fake API knows one key only: the first app's key is refused there, which is a 503 (our key, not the delivery).
+    const first = forApp(APP_ID, 's3');
+    api.addToken(first.token);
+    expect((await send(first)).status).toBe(503);
+    await queue.idle();
+    expect(accounts).toEqual([OTHER_APP, OTHER_APP]);
+    expect(calls).toEqual([OTHER_APP, APP_ID]);
+    expect(api.calls.map((call) => [call.appId, call.authorization])).toEqual([
+      [OTHER_APP, `Bearer ${api.apiKey}`],
+      [OTHER_APP, `Bearer ${api.apiKey}`],
+      [APP_ID, 'Bearer key-of-the-first-app'],
+    ]);
+  });
+
+  it('refuses an app whose key the lookup does not know with 401, and an app not configured without asking', async () => {
+    const { api, calls, send } = await multiSetup(() => undefined);
+    const d = forApp(OTHER_APP, 's1');
+    api.addToken(d.token);
+    const res = await send(d);
+    expect([res.status, errorOf(res).code]).toEqual([401, 'AUTH_INVALID']);
+    const stranger = forApp('appId_stranger', 's2');
+    expect((await send(stranger)).status).toBe(401);
+    expect(calls).toEqual([OTHER_APP]);
+    expect(api.calls).toHaveLength(0);
+  });
+
+  it('answers 503 when the lookup fails (the token is not burnt), and accepts the retry', async () => {
+    let down = true;
+    const { api, calls, send } = await multiSetup(() => {
+      if (down) throw new Error('vault sealed');
+      return api.apiKey;
+    });
+    const d = forApp(OTHER_APP, 's1');
+    api.addToken(d.token);
+    const first = await send(d);
+    expect([first.status, errorOf(first).code]).toEqual([503, 'VERIFICATION_UNAVAILABLE']);
+    expect(first.body).not.toContain('vault sealed');
+    expect(api.calls).toHaveLength(0);
+    down = false;
+    expect((await send(d)).status).toBe(200);
+    expect(calls).toEqual([OTHER_APP, OTHER_APP]);
+  });
+
+  it('refuses a configuration without an app id or with an empty one', () => {
+    const verifyToken = () => true;
+    expect(() => ignisign({ appId: [], appEnv: APP_ENV, verifyToken })).toThrow(/appId/);
+    expect(() => ignisign({ appId: [APP_ID, ''], appEnv: APP_ENV, verifyToken })).toThrow(/appId/);
   });
 });
 

@@ -197,7 +197,7 @@ describe('signit: refused deliveries', () => {
       [JSON.stringify({ target: {}, rawData: '{}' }), /event/],
       [JSON.stringify({ event: 'envelopeStarted', rawData: '{not json' }), /rawData is not a JSON document/],
       [JSON.stringify({ event: 'envelopeStarted', rawData: '[1]' }), /rawData must encode a JSON object/],
-      [JSON.stringify({ event: 'envelopeStarted', rawData: JSON.stringify({ basicEnvelope: { status: 'X' } }) }), /rawData\.basicEnvelope\.wsid/],
+      [JSON.stringify({ event: 'envelopeStarted', rawData: 42 }), /rawData/],
     ];
     for (const [body, message] of cases) {
       const response = await send(await signitDelivery({ ...APP, event: '', rawData: '', body }));
@@ -378,5 +378,105 @@ describe('signit: freshness window and nonces', () => {
     expect(parseJavaDate('Thu Sep 19 16:32:22 XYZ 2019')).toBeUndefined();
     expect(parseJavaDate('2019-09-19T08:32:22Z')).toBeUndefined();
     expect(parseJavaDate('Thu Foo 19 16:32:22 CST 2019')).toBeUndefined();
+  });
+});
+
+describe('signit: validation before the handlers', () => {
+  it('acknowledges an envelope event without basicEnvelope.wsid, and dead-letters it naming the field', async () => {
+    const queue = memoryQueue();
+    const { receiver, send, settled } = setup(APP, queue);
+    const delivery = await signitDelivery({ ...APP, event: 'envelopeStarted', rawData: { invokeNo: 'inv-1', basicEnvelope: { status: 'X' } } });
+    expect((await send(delivery)).status).toBe(200);
+    expect(await settled()).toHaveLength(0);
+    const [letter] = await receiver.deadLetters();
+    expect(letter?.error.message).toMatch(/rawData\.basicEnvelope\.wsid/);
+  });
+
+  it('acknowledges an event whose field changed type, dead-letters it with the issue, tells onError, and can replay it', async () => {
+    const queue = memoryQueue({ attempts: 5, backoff: { delayMs: 1, jitter: 0 } });
+    const { receiver, send, settled } = setup(APP, queue);
+    const errors: Array<{ code: unknown; willRetry: boolean }> = [];
+    receiver.onError((error, _event, info) => void errors.push({ code: (error as { code?: unknown }).code, willRetry: info.willRetry }));
+    // SignIt starts sending `currentSequence` as a string.
+    const rawData = { ...envelopeData('ING_SENT'), basicEnvelope: { wsid: 'WSID_ENVE_1', status: 'ING_SENT', currentSequence: 'one' } };
+    const delivery = await signitDelivery({ ...APP, event: 'envelopeStarted', rawData });
+    expect((await send(delivery)).status).toBe(200);
+    expect(await settled()).toHaveLength(0);
+    expect(errors).toEqual([{ code: 'PAYLOAD_INVALID', willRetry: false }]);
+    const [letter] = await receiver.deadLetters();
+    // The key is what it always was: derived from the decoded rawData.
+    expect(letter?.id).toBe('signit:envelopeStarted:201901220912463824001721298001:WSID_ENVE_1:ING_SENT:WSID_EPAR_1:ING_WAIT:');
+    expect(letter?.error.details).toEqual([expect.objectContaining({ path: 'rawData.basicEnvelope.currentSequence' })]);
+    await receiver.replay(letter!.id);
+    await queue.idle();
+    expect(errors).toHaveLength(2);
+    expect(await receiver.deadLetters()).toHaveLength(1);
+  });
+});
+
+describe('signit: lifecycle', () => {
+  const participant = { wsid: 'WSID_EPAR_1', status: 'ED_X', name: 'Li Lei', handleDatetime: 1767323045000, contactMetadata: { contacts: [{ email: 'li@example.com' }] } };
+  const envelope = (status: string) => ({ wsid: 'WSID_ENVE_1', status, statusDatetime: 1767323045000 });
+  const at = new Date(1767323045000);
+
+  it.each([
+    ['envelopeStarted', 'ING_SENT_DILIVER', 'sent'],
+    ['envelopeStartedFailed', 'ED_FAIL_START', 'failed'],
+    ['participantHandling', 'ING_SENT', 'sent'],
+    ['participantConfirmed', 'ING_SENT', 'signed'],
+    ['recipientConfirm', 'ING_SENT', 'signed'],
+    ['participantRejected', 'ED_FAIL_REJECT', 'declined'],
+    ['participantExpired', 'ED_FAIL_EXPIRED', 'expired'],
+    ['envelopeExpired', 'ED_FAIL_EXPIRED', 'expired'],
+    ['envelopeCompletedRevoked', 'ED_FAIL_REVOKE', 'cancelled'],
+    ['envelopeCompletedSucceed', 'ED_FINISHED', 'completed'],
+    ['envelopeNotify', 'ING_SENT', undefined],
+    ['personVerificationCompleted', 'ED_FINISHED', undefined],
+  ] as const)('%s is %s', async (event, status, stage) => {
+    const queue = memoryQueue();
+    const { receiver, send } = setup(APP, queue);
+    const records: unknown[] = [];
+    receiver.onAny((e) => void records.push(e.lifecycle));
+    const rawData = { invokeNo: 'inv-1', basicEnvelope: envelope(status), receiverParticipant: participant };
+    expect((await send(await signitDelivery({ ...APP, event, rawData }))).status).toBe(200);
+    await queue.idle();
+    if (stage === undefined) return expect(records).toEqual([undefined]);
+    const aboutParticipant = /^(participant|recipient)/.test(event);
+    expect(records).toEqual([{ stage, documentId: 'WSID_ENVE_1', signer: aboutParticipant ? { email: 'li@example.com', name: 'Li Lei' } : undefined, occurredAt: at }]);
+  });
+
+  it.each([
+    ['ED_COMPLETED', 'completed'],
+    ['ED_FAIL_REJECT', 'declined'],
+    ['ED_FAIL_EXPIRED', 'expired'],
+    ['ED_FAIL_REVOKE', 'cancelled'],
+    ['ED_FAIL_INVALIDATED', 'cancelled'],
+    ['ED_FAIL_NOT_PASS_CHECKED', 'failed'],
+    ['ING_SENT_DILIVER', undefined],
+  ] as const)('envelopeCompleted with the envelope %s is %s (the state is in the body)', async (status, stage) => {
+    const queue = memoryQueue();
+    const { receiver, send } = setup(APP, queue);
+    const stages: unknown[] = [];
+    receiver.onAny((e) => void stages.push(e.lifecycle?.stage));
+    expect((await send(await signitDelivery({ ...APP, event: 'envelopeCompleted', rawData: { invokeNo: 'inv-2', basicEnvelope: envelope(status) } }))).status).toBe(200);
+    await queue.idle();
+    expect(stages).toEqual([stage]);
+  });
+
+  it('maps the recorded deliveries', async () => {
+    const queue = memoryQueue();
+    const { receiver, send } = setup({ apps: fixtures.map((f) => f.credentials) }, queue);
+    const stages: Array<[string, unknown, unknown]> = [];
+    receiver.onAny((e) => void stages.push([e.name, e.lifecycle?.stage, e.lifecycle?.documentId]));
+    for (const name of ['06-envelopeStarted', '08-participantExpired', '10-participantRejected', '12-personVerificationCompleted']) {
+      expect((await send(fixture(name).request)).status).toBe(200);
+    }
+    await queue.idle();
+    expect(stages).toEqual([
+      ['envelopeStarted', 'sent', 'WSID_ENVE_00000168731d1c87e294b6c7f50d0001'],
+      ['participantExpired', 'expired', expect.stringMatching(/^WSID_ENVE_/)],
+      ['participantRejected', 'declined', expect.stringMatching(/^WSID_ENVE_/)],
+      ['personVerificationCompleted', undefined, undefined],
+    ]);
   });
 });

@@ -1,5 +1,7 @@
 import { timingSafeEqual } from '../../crypto.js';
-import { CountersignError } from '../../errors.js';
+import { CountersignError, isCountersignError } from '../../errors.js';
+import { MAX_ID_LENGTH } from '../../limits.js';
+import { secretSource } from '../../secrets.js';
 import { JSON_CONTENT_TYPE, jsonResponse } from '../../provider.js';
 import type { DeliveryContext, WebhookResponse } from '../../types.js';
 
@@ -37,28 +39,73 @@ export function adobeSignClientIds(clientIds: unknown): string[] {
 export function adobeSignClientIdCheck(clientIds: readonly string[]): (ctx: DeliveryContext) => string {
   const allowed = clientIds.map((id) => ({ id, bytes: encoder.encode(id) }));
   return (ctx) => {
-    const presented = ctx.headers.get(ADOBE_SIGN_CLIENT_ID_HEADER)?.trim();
-    if (presented === undefined || presented === '') {
-      throw new CountersignError(
-        'AUTH_MISSING',
-        `The ${ADOBE_SIGN_CLIENT_ID_HEADER} header is missing; Acrobat Sign sends it on the verification GET and on every notification.`,
-        { status: 400 },
-      );
-    }
+    const presented = presentedClientId(ctx);
     const bytes = encoder.encode(presented);
     let match: string | undefined;
     // Compare with every allowed id, without stopping at the first match: the time does not tell which one it was.
     for (const candidate of allowed) {
       if (timingSafeEqual(bytes, candidate.bytes) && match === undefined) match = candidate.id;
     }
-    if (match === undefined) {
-      throw new CountersignError(
-        'AUTH_FORBIDDEN',
-        `The ${ADOBE_SIGN_CLIENT_ID_HEADER} is not one this endpoint allows; add the client id of the application that created the webhook ` +
-          `to \`clientIds\` (${ADOBE_SIGN_UI_CLIENT_ID} for webhooks created in the web UI).`,
-      );
-    }
+    if (match === undefined) throw forbidden();
     return match;
+  };
+}
+
+/** What the client-id check established: the id the request presented (echoed back) and the account it names. */
+export interface AdobeSignClientIdMatch {
+  clientId: string;
+  account: string;
+}
+
+/**
+ * Looks up the account an `X-AdobeSign-ClientId` belongs to, for receivers that serve one Acrobat Sign API application
+ * per customer: return the account's name (your tenant id: it becomes `event.delivery.account`), or `undefined` for a
+ * client id you do not know (403 `AUTH_FORBIDDEN`, as for a fixed list). A throw answers 503
+ * `VERIFICATION_UNAVAILABLE` (Acrobat Sign retries). Answers are cached (`clientIdsCacheMs`).
+ */
+export type AdobeSignClientIdLookup = (clientId: string, context: { signal: AbortSignal }) => string | undefined | Promise<string | undefined>;
+
+function forbidden(): CountersignError {
+  return new CountersignError(
+    'AUTH_FORBIDDEN',
+    `The ${ADOBE_SIGN_CLIENT_ID_HEADER} is not one this endpoint allows; add the client id of the application that created the webhook ` +
+      `to \`clientIds\` (${ADOBE_SIGN_UI_CLIENT_ID} for webhooks created in the web UI).`,
+  );
+}
+
+function presentedClientId(ctx: DeliveryContext): string {
+  const presented = ctx.headers.get(ADOBE_SIGN_CLIENT_ID_HEADER)?.trim();
+  if (presented === undefined || presented === '') {
+    throw new CountersignError(
+      'AUTH_MISSING',
+      `The ${ADOBE_SIGN_CLIENT_ID_HEADER} header is missing; Acrobat Sign sends it on the verification GET and on every notification.`,
+      { status: 400 },
+    );
+  }
+  return presented;
+}
+
+/**
+ * The client-id check with a lookup (`clientIds: (clientId) => account`): the presented id (at most `MAX_ID_LENGTH`
+ * characters, else 403 without a lookup) is looked up through `secretSource`, so answers are cached and concurrent
+ * deliveries of one id share one call. Unknown: 403 `AUTH_FORBIDDEN`; lookup failed: 503 `VERIFICATION_UNAVAILABLE`.
+ */
+export function adobeSignClientIdLookup(
+  lookup: AdobeSignClientIdLookup,
+  cacheMs: number | undefined,
+): (ctx: DeliveryContext) => Promise<AdobeSignClientIdMatch> {
+  const accounts = secretSource((clientId, context) => lookup(clientId, context), { name: 'adobeSign: `clientIds`', cacheMs });
+  return async (ctx) => {
+    const clientId = presentedClientId(ctx);
+    if (clientId.length > MAX_ID_LENGTH) throw forbidden();
+    let found: readonly string[];
+    try {
+      found = await accounts(clientId, ctx.signal);
+    } catch (error) {
+      if (isCountersignError(error) && error.code === 'AUTH_INVALID') throw forbidden();
+      throw error;
+    }
+    return { clientId, account: found[0] as string };
   };
 }
 

@@ -6,8 +6,9 @@ import { parsePayload } from '../../validation.js';
 import { adobeSignBearerAuth, type AdobeSignOAuthOptions } from './auth.js';
 import { adobeSignDedupeKey } from './dedupe.js';
 import { ADOBE_SIGN_EVENTS, ADOBE_SIGN_TOPICS, adobeSignTopicOf, type AdobeSignTopicEvents } from './events.js';
-import { adobeSignClientIdCheck, adobeSignClientIds, adobeSignEchoes } from './handshake.js';
-import { adobeSignEnvelopeSchema, adobeSignSchemaFor, type AdobeSignBasePayload, type AdobeSignEvents } from './schema.js';
+import { adobeSignClientIdCheck, adobeSignClientIdLookup, adobeSignClientIds, adobeSignEchoes, type AdobeSignClientIdLookup, type AdobeSignClientIdMatch } from './handshake.js';
+import { adobeSignLifecycle } from './lifecycle.js';
+import { adobeSignEnvelopeSchema, adobeSignHeadSchema, adobeSignSchemaFor, type AdobeSignBasePayload, type AdobeSignEvents } from './schema.js';
 
 export {
   ADOBE_SIGN_EVENTS,
@@ -55,12 +56,14 @@ export type {
   AdobeSignIssue,
 } from './schema.js';
 export { ADOBE_SIGN_CLIENT_ID_HEADER, ADOBE_SIGN_UI_CLIENT_ID } from './handshake.js';
+export type { AdobeSignClientIdLookup } from './handshake.js';
+export { ADOBE_SIGN_LIFECYCLE, adobeSignLifecycle } from './lifecycle.js';
 export type { AdobeSignOAuthOptions } from './auth.js';
 
 /** What an authenticated Acrobat Sign delivery established: the allowed client id it presented. */
 export interface AdobeSignFacts {
   clientId: string;
-  /** The client id, as `event.delivery.account`. */
+  /** The client id (or, with a `clientIds` lookup, the account it returned), as `event.delivery.account`. */
   account: string;
 }
 
@@ -80,8 +83,14 @@ export interface AdobeSignOptions extends EndpointOptions {
   /**
    * Client ids allowed in `X-AdobeSign-ClientId`: the API application(s) that created the webhook(s), or
    * `UB7E5BXCXY` for webhooks created in the web UI. At least one. An allow-list, not authentication: see `oauth`.
+   *
+   * Or a lookup, for one API application per customer: `(clientId) => account | undefined`, asked with the presented
+   * `X-AdobeSign-ClientId`; it returns the account the id belongs to (`event.delivery.account`), `undefined` for an
+   * unknown id (403, as for a list), or throws (503: Acrobat Sign retries). Answers are cached `clientIdsCacheMs`.
    */
-  clientIds: string | readonly string[];
+  clientIds: string | readonly string[] | AdobeSignClientIdLookup;
+  /** With a `clientIds` lookup: how long its answers (and unknown ids) are remembered (ms). Default 60 000; 0 asks every time. */
+  clientIdsCacheMs?: number;
   /** Verify the OAuth 2.0 bearer token Acrobat Sign sends when the webhook uses an OAuth "webhook endpoint". */
   oauth?: AdobeSignOAuthOptions;
 }
@@ -94,19 +103,36 @@ function configError(message: string): CountersignError {
 /** The event and topic names `on('<endpoint>:…')` knows. */
 const KNOWN_NAMES: readonly string[] = [...ADOBE_SIGN_EVENTS, ...ADOBE_SIGN_TOPICS];
 
-/** Acrobat Sign without credentials: its event names and types, for `createHandlers` and queue workers. */
-export const adobeSignPlatform = definePlatform<AdobeSignTypes>({ kind: 'adobe-sign', events: KNOWN_NAMES });
+/**
+ * The full validation of a notification, run before the handlers (in queue workers too): the event's schema, or the
+ * envelope's for an event countersign does not know. Returns the payload handlers receive; a mismatch throws
+ * `PAYLOAD_INVALID` with the issues, and the event becomes a dead letter (it was acknowledged).
+ */
+function validate({ name, payload }: { name: string; payload: unknown }): unknown {
+  const schema = adobeSignSchemaFor(name);
+  const what = schema !== undefined ? `The ${name} notification is not valid` : 'The Acrobat Sign notification is not valid';
+  return parsePayload(schema ?? adobeSignEnvelopeSchema, payload, { what, issueFormat: 'path message' });
+}
 
+/**
+ * Acrobat Sign without credentials: its event names and types, the full validation of a notification and its
+ * lifecycle stage, for `createHandlers` and queue workers.
+ */
+export const adobeSignPlatform = definePlatform<AdobeSignTypes>({ kind: 'adobe-sign', events: KNOWN_NAMES, validate, lifecycle: adobeSignLifecycle });
+
+/**
+ * Read the envelope before the acknowledgement: `event` and `webhookNotificationId` (the dedupe key), nothing else.
+ * A body without them is not a notification (400); everything else is checked by `validate`, before the handlers.
+ */
 function parse(ctx: DeliveryContext, bindKeyToBody: boolean): ParsedEvent | Promise<ParsedEvent> {
   const body = ctx.json();
   const event = body['event'];
-  const schema = typeof event === 'string' ? adobeSignSchemaFor(event) : undefined;
-  const what = schema !== undefined ? `The ${String(event)} notification is not valid` : 'The body is not an Acrobat Sign notification';
-  // Every schema extends the envelope, so the output always has its fields.
-  const payload = parsePayload(schema ?? adobeSignEnvelopeSchema, body, { what, issueFormat: 'path message' }) as AdobeSignBasePayload;
-  const parsed = { name: payload.event, topic: adobeSignTopicOf(payload.event), known: schema !== undefined, payload };
-  if (!bindKeyToBody) return { ...parsed, key: payload.webhookNotificationId };
-  return adobeSignDedupeKey(payload, ctx.body).then((key) => ({ ...parsed, key }));
+  const known = typeof event === 'string' && adobeSignSchemaFor(event) !== undefined;
+  const what = known ? `The ${String(event)} notification is not valid` : 'The body is not an Acrobat Sign notification';
+  const head = parsePayload(adobeSignHeadSchema, body, { what, issueFormat: 'path message' });
+  const parsed = { name: head.event, topic: adobeSignTopicOf(head.event), known, payload: body };
+  if (!bindKeyToBody) return { ...parsed, key: head.webhookNotificationId };
+  return adobeSignDedupeKey(head, ctx.body).then((key) => ({ ...parsed, key }));
 }
 
 const PUBLIC_CLIENT_ID_WARNING =
@@ -122,18 +148,27 @@ const PUBLIC_CLIENT_ID_WARNING =
  *
  * ```ts
  * adobeSign({ clientIds: [process.env.ADOBE_CLIENT_ID!] })
+ * adobeSign({ clientIds: async (clientId) => (await db.tenantOfAdobeClient(clientId))?.id }) // one application per customer
  * adobeSign({ clientIds: 'CBJCHB...', oauth: { jwksUrl: 'https://auth.example.com/.well-known/jwks.json', audience: 'adobe-webhooks' } })
  * ```
  */
 export function adobeSign(options: AdobeSignOptions): Provider<AdobeSignTypes, AdobeSignFacts> {
   if (typeof options !== 'object' || options === null) throw configError('options are required, e.g. adobeSign({ clientIds: ["..."] }).');
-  const clientIds = adobeSignClientIds(options.clientIds);
+  const lookup = typeof options.clientIds === 'function' ? options.clientIds : undefined;
+  const clientIds = lookup === undefined ? adobeSignClientIds(options.clientIds) : [];
   // Acrobat Sign waits 5 s for an answer and retries for 72 h.
   const { timeoutMs, maxBodyBytes, retentionMs, successStatus, clientCertificate } = endpointOptions('adobeSign', options, {
     timeoutMs: ADOBE_SIGN_BUDGET_MS,
     retentionMs: ADOBE_SIGN_RETRY_WINDOW_MS,
   });
-  const checkClientId = adobeSignClientIdCheck(clientIds);
+  const inList = adobeSignClientIdCheck(clientIds);
+  const checkClientId: (ctx: DeliveryContext) => AdobeSignClientIdMatch | Promise<AdobeSignClientIdMatch> =
+    lookup === undefined
+      ? (ctx) => {
+          const clientId = inList(ctx);
+          return { clientId, account: clientId };
+        }
+      : adobeSignClientIdLookup(lookup, options.clientIdsCacheMs);
   const checkBearer = options.oauth === undefined ? undefined : adobeSignBearerAuth(options.oauth, timeoutMs);
   const echo = adobeSignEchoes(clientIds, successStatus);
   return defineProvider<AdobeSignTypes, AdobeSignFacts>({
@@ -143,11 +178,14 @@ export function adobeSign(options: AdobeSignOptions): Provider<AdobeSignTypes, A
     retentionMs,
     clientCertificate,
     warnings: checkBearer === undefined ? [PUBLIC_CLIENT_ID_WARNING] : undefined,
-    handshake: (ctx) => echo(checkClientId(ctx)),
+    handshake(ctx) {
+      const match = checkClientId(ctx);
+      return match instanceof Promise ? match.then((m) => echo(m.clientId)) : echo(match.clientId);
+    },
     authenticate(ctx) {
-      const clientId = checkClientId(ctx);
-      const facts = { clientId, account: clientId };
-      return checkBearer === undefined ? facts : checkBearer(ctx).then(() => facts);
+      const match = checkClientId(ctx);
+      if (checkBearer === undefined) return match;
+      return Promise.resolve(match).then((facts) => checkBearer(ctx).then(() => facts));
     },
     // With a verified bearer token the body is the platform's: its id alone identifies it.
     parse: (ctx) => parse(ctx, checkBearer === undefined),

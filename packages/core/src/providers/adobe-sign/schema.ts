@@ -247,6 +247,14 @@ export const adobeSignEnvelopeSchema = z.looseObject({
   conditionalParametersTrimmed: list(item),
 });
 
+/**
+ * What `parse` reads before the acknowledgement: the event name and the notification id (the dedupe key). The rest
+ * of the notification is validated before the handlers (`adobeSignPlatform.validate`), so a field Adobe changes makes
+ * a dead letter, not a refused delivery that Acrobat Sign retries for 72 hours and then disables the webhook over.
+ * Not loose: only these two fields are copied out.
+ */
+export const adobeSignHeadSchema = z.object({ webhookNotificationId: requiredString(), event: requiredString(MAX_EVENT_NAME_LENGTH) });
+
 const reminderInfo = section({
   id: text,
   note: text,

@@ -8,13 +8,15 @@ import { docstudioBasicAuth, type DocStudioFacts, type DocStudioPasswords } from
 import { secretSource, type SecretLookup } from '../../secrets.js';
 import { docstudioDedupeKey } from './dedupe.js';
 import { DOCSTUDIO_STATUSES, isDocStudioStatus } from './events.js';
-import { docstudioPayloadSchema, toDocStudioDate, type DocStudioEvents, type DocStudioPayload } from './schema.js';
+import { docstudioLifecycle } from './lifecycle.js';
+import { docstudioHeadSchema, docstudioPayloadSchema, type DocStudioEvents, type DocStudioPayload } from './schema.js';
 
 export { DOCSTUDIO_STATUSES } from './events.js';
 export type { DocStudioStatus } from './events.js';
 export { docstudioPayloadSchema } from './schema.js';
 export type { DocStudioPayload, DocStudioEvents } from './schema.js';
 export type { DocStudioFacts } from './auth.js';
+export { DOCSTUDIO_LIFECYCLE, docstudioLifecycle } from './lifecycle.js';
 
 /** The event types of a `docstudio()` endpoint. */
 export type DocStudioTypes = {
@@ -67,25 +69,30 @@ function budget(timeoutMs: number): number {
   return timeoutMs - Math.min(1000, Math.max(50, Math.round(timeoutMs / 10)));
 }
 
+/**
+ * Read the envelope before the acknowledgement: `uuid`, `status` (the event name) and `mailbox`, the dedupe key's
+ * parts. A body without them is not a DocStudio callback (400); the rest is checked by `validate`.
+ */
 function parse(ctx: DeliveryContext): ParsedEvent {
-  const payload = parsePayload(docstudioPayloadSchema, ctx.json(), { what: 'The body is not a DocStudio envelope callback' });
-  return { name: payload.status, known: isDocStudioStatus(payload.status), key: docstudioDedupeKey(payload), payload };
+  const body = ctx.json();
+  const head = parsePayload(docstudioHeadSchema, body, { what: 'The body is not a DocStudio envelope callback' });
+  return { name: head.status, known: isDocStudioStatus(head.status), key: docstudioDedupeKey(head), payload: body };
 }
 
-/** Turn the dates of a payload that went through JSON back into `Date`; payloads already revived are unchanged. */
-function revive({ payload }: { payload: unknown }): unknown {
-  if (typeof payload !== 'object' || payload === null) return payload;
-  const record = payload as Record<string, unknown>;
-  const out: Record<string, unknown> = { ...record };
-  for (const field of ['receiveDate', 'expireDate'] as const) {
-    const value = record[field];
-    if (value !== undefined && value !== null) out[field] = toDocStudioDate(value) ?? value;
-  }
-  return out;
+/**
+ * The full validation of a callback, run before the handlers (in queue workers too): dates read as `Date` (epoch
+ * milliseconds or ISO 8601), `label` always an array. A mismatch (an unreadable date...) throws `PAYLOAD_INVALID`
+ * with the issues: the event was acknowledged and becomes a dead letter.
+ */
+function validate({ payload }: { payload: unknown }): unknown {
+  return parsePayload(docstudioPayloadSchema, payload, { what: 'The DocStudio envelope callback is not valid' });
 }
 
-/** DocStudio without credentials: its statuses, its types and how dates come back, for `createHandlers` and queue workers. */
-export const docstudioPlatform = definePlatform<DocStudioTypes>({ kind: 'docstudio', events: DOCSTUDIO_STATUSES, revive });
+/**
+ * DocStudio without credentials: its statuses, its types, the full validation of a callback (dates revived) and its
+ * lifecycle stage, for `createHandlers` and queue workers.
+ */
+export const docstudioPlatform = definePlatform<DocStudioTypes>({ kind: 'docstudio', events: DOCSTUDIO_STATUSES, validate, lifecycle: docstudioLifecycle });
 
 /**
  * A DocStudio / WhiteDoc envelope callback endpoint: HTTP Basic with the callback's login and password,

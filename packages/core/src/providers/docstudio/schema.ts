@@ -27,7 +27,8 @@ export function toDocStudioDate(value: unknown): Date | undefined {
   return Number.isFinite(time) && Math.abs(time) <= 8.64e15 ? new Date(time) : undefined;
 }
 
-const date = z.union([z.number(), z.string()]).transform((value, ctx) => {
+// A `Date` too: a payload validated once (in a process that keeps objects as they are) validates again unchanged.
+const date = z.union([z.number(), z.string(), z.date()]).transform((value, ctx) => {
   const parsed = toDocStudioDate(value);
   if (parsed === undefined) {
     ctx.issues.push({ code: 'custom', input: value, message: 'expected epoch milliseconds or an ISO 8601 date-time' });
@@ -38,22 +39,32 @@ const date = z.union([z.number(), z.string()]).transform((value, ctx) => {
 
 const text = z.string().nullish();
 
+const uuid = z
+  .string({ error: (issue) => (issue.input === undefined ? 'is missing' : 'must be a string') })
+  .min(1)
+  .max(MAX_ID_LENGTH, `must not be longer than ${MAX_ID_LENGTH} characters`);
+
+const status = z
+  .string({ error: (issue) => (issue.input === undefined ? 'is missing' : 'must be a string') })
+  .min(1)
+  .max(MAX_EVENT_NAME_LENGTH, `must not be longer than ${MAX_EVENT_NAME_LENGTH} characters`);
+
+/**
+ * What `parse` reads before the acknowledgement: the envelope, its status (the event name) and the mailbox, which
+ * make the dedupe key. Not loose: only these are copied out. The rest is validated before the handlers.
+ */
+export const docstudioHeadSchema = z.object({ mailbox: text, uuid, status });
+
 /** The callback body (`mailbox` is left out by older senders). Loose: fields DocStudio adds pass through. */
 export const docstudioPayloadSchema = z.looseObject({
   /** The mailbox processing the envelope. */
   mailbox: text,
   /** The envelope. */
-  uuid: z
-    .string({ error: (issue) => (issue.input === undefined ? 'is missing' : 'must be a string') })
-    .min(1)
-    .max(MAX_ID_LENGTH, `must not be longer than ${MAX_ID_LENGTH} characters`),
+  uuid,
   label: boundedArray(z.string())
     .nullish()
     .transform((labels) => labels ?? []),
-  status: z
-    .string({ error: (issue) => (issue.input === undefined ? 'is missing' : 'must be a string') })
-    .min(1)
-    .max(MAX_EVENT_NAME_LENGTH, `must not be longer than ${MAX_EVENT_NAME_LENGTH} characters`),
+  status,
   subject: text,
   receiveDate: date.nullish(),
   expireDate: date.nullish(),

@@ -26,12 +26,13 @@ function isFilled(value: unknown): value is string {
  * Authenticate a delivery in the order of Ignisign's own SDK, cheapest and local first, so that a delivery
  * for another app or environment never reaches (and never burns a token at) the remote check:
  * 1. topic, action, msgNature, verificationToken, appId and appEnv are all present;
- * 2. appId is the endpoint's (constant-time comparison);
+ * 2. appId is one of the endpoint's (constant-time comparison);
  * 3. appEnv is the endpoint's;
  * 4. the token is genuine, according to `verifyToken`.
  */
 export function ignisignAuthenticator(config: {
-  appId: string;
+  /** The app ids this endpoint receives (one, or one per customer). */
+  appIds: readonly string[];
   appEnv: IgnisignAppEnv;
   verifyToken: IgnisignTokenVerifier;
 }): (ctx: DeliveryContext) => Promise<IgnisignFacts> {
@@ -49,7 +50,10 @@ export function ignisignAuthenticator(config: {
     }
     const { verificationToken: token, appId, appEnv } = body as Record<(typeof CREDENTIALS)[number], string>;
 
-    if (!timingSafeEqual(appId, config.appId)) {
+    // Compared with every configured app id, without stopping at the first match.
+    let matched: string | undefined;
+    for (const candidate of config.appIds) if (timingSafeEqual(appId, candidate) && matched === undefined) matched = candidate;
+    if (matched === undefined) {
       throw new CountersignError('AUTH_INVALID', "The delivery's appId is not the app this endpoint is configured for; the token was not checked.");
     }
     if (appEnv !== config.appEnv) {
@@ -58,7 +62,7 @@ export function ignisignAuthenticator(config: {
 
     let genuine: boolean;
     try {
-      genuine = await config.verifyToken({ token, appId: config.appId, appEnv: config.appEnv, body: ctx.body, signal: ctx.signal });
+      genuine = await config.verifyToken({ token, appId: matched, appEnv: config.appEnv, body: ctx.body, signal: ctx.signal });
     } catch (error) {
       if (isCountersignError(error)) throw error;
       // The error's text stays out of the answer (it may name internal hosts): it is the cause, which the receiver logs.
@@ -67,6 +71,6 @@ export function ignisignAuthenticator(config: {
     if (!genuine) {
       throw new CountersignError('AUTH_INVALID', 'The verificationToken was refused (unknown, already used or expired).');
     }
-    return { appId: config.appId, account: config.appId, token };
+    return { appId: matched, account: matched, token };
   };
 }

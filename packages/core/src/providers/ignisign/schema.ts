@@ -33,6 +33,12 @@ export const ignisignEnvelopeSchema = z.looseObject({
   error: ignisignErrorSchema.optional(),
 });
 
+/**
+ * What `parse` reads before the acknowledgement: the event's name (`topic`, `action`) and nature, from which (with
+ * `content` and `error` as sent) the dedupe key is derived. Everything else is validated before the handlers.
+ */
+export const ignisignHeadSchema = z.object({ topic: z.string().min(1), action: z.string().min(1), msgNature: z.string().min(1) });
+
 /** `appId` / `appEnv` that most contents repeat. */
 const appFields = { appId: optionalString, appEnv: appEnv.optional() };
 

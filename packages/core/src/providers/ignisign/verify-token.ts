@@ -1,6 +1,7 @@
 import type { JWTVerifyGetKey, KeyInput } from 'jose';
 import { CountersignError } from '../../errors.js';
 import { jwtVerifier } from '../../jwt.js';
+import { secretSource } from '../../secrets.js';
 import type { IgnisignAppEnv } from './events.js';
 
 /** What a token verifier is asked about one delivery. */
@@ -24,9 +25,21 @@ export interface IgnisignTokenCheck {
  */
 export type IgnisignTokenVerifier = (check: IgnisignTokenCheck) => boolean | Promise<boolean>;
 
+/**
+ * Looks up the API key of one Ignisign app (one app per customer): asked with the delivery's `appId` (already one of
+ * the endpoint's). Return the key, or `undefined` for an app you do not know (401, the token is not checked); a throw
+ * answers 503 `VERIFICATION_UNAVAILABLE` (Ignisign retries). Answers are cached (`apiKeyCacheMs`).
+ */
+export type IgnisignApiKeyLookup = (appId: string, context: { signal: AbortSignal }) => string | undefined | Promise<string | undefined>;
+
 export interface IgnisignApiOptions {
-  /** The app's Ignisign API key (secret), sent as `Authorization: Bearer <apiKey>`. */
-  apiKey: string;
+  /**
+   * The app's Ignisign API key (secret), sent as `Authorization: Bearer <apiKey>`; or a lookup of the key per app id,
+   * for an endpoint that receives several apps (`ignisign({ appId: [...] })`).
+   */
+  apiKey: string | IgnisignApiKeyLookup;
+  /** With an `apiKey` lookup: how long its answers (and unknown apps) are remembered (ms). Default 60 000; 0 asks every time. */
+  apiKeyCacheMs?: number;
   /** Default `https://api.ignisign.io`. */
   baseUrl?: string;
   /** Longest wait for the API (ms), within the delivery's own budget. Default 3000. */
@@ -60,8 +73,18 @@ export function verificationUnavailable(message: string, cause?: unknown): Count
  */
 export function ignisignApi(options: IgnisignApiOptions): IgnisignTokenVerifier {
   const { apiKey } = options;
-  if (typeof apiKey !== 'string' || apiKey === '') {
-    throw new CountersignError('CONFIG_INVALID', 'ignisignApi: `apiKey` is required (the Ignisign API key of the app, from the Ignisign console).');
+  if (typeof apiKey !== 'function' && (typeof apiKey !== 'string' || apiKey === '')) {
+    throw new CountersignError(
+      'CONFIG_INVALID',
+      'ignisignApi: `apiKey` is required (the Ignisign API key of the app, from the Ignisign console), or a lookup of the key per app id.',
+    );
+  }
+  let keyOf: (appId: string, signal: AbortSignal) => Promise<string>;
+  if (typeof apiKey === 'function') {
+    const keys = secretSource((appId, context) => apiKey(appId, context), { name: 'ignisignApi: `apiKey`', cacheMs: options.apiKeyCacheMs });
+    keyOf = async (appId, signal) => (await keys(appId, signal))[0] as string;
+  } else {
+    keyOf = () => Promise.resolve(apiKey);
   }
   const timeoutMs = options.timeoutMs ?? 3000;
   if (!(timeoutMs > 0)) throw new CountersignError('CONFIG_INVALID', 'ignisignApi: `timeoutMs` must be a positive number of milliseconds.');
@@ -91,6 +114,8 @@ export function ignisignApi(options: IgnisignApiOptions): IgnisignTokenVerifier 
   };
 
   async function ask({ token, appId, appEnv, signal }: IgnisignTokenCheck): Promise<boolean> {
+    // An unknown app: 401 AUTH_INVALID; a failed lookup: 503 VERIFICATION_UNAVAILABLE (both CountersignErrors).
+    const key = await keyOf(appId, signal);
     const timeout = AbortSignal.timeout(timeoutMs);
     const abortedWhy = (): string | undefined =>
       signal.aborted
@@ -103,7 +128,7 @@ export function ignisignApi(options: IgnisignApiOptions): IgnisignTokenVerifier 
     try {
       response = await send(url, {
         method: 'POST',
-        headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json', accept: 'application/json' },
+        headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json', accept: 'application/json' },
         body: JSON.stringify({ token, appId, appEnv }),
         signal: AbortSignal.any([signal, timeout]),
         redirect: 'manual',

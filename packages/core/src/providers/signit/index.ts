@@ -8,7 +8,8 @@ import { parsePayload } from '../../validation.js';
 import { signitAuthenticator, type SignitApp, type SignitFacts, type SignitFreshnessOptions } from './auth.js';
 import { signitDedupeKey } from './dedupe.js';
 import { matchSignitEvent, SIGNIT_EVENTS, SIGNIT_TOPICS, type SignitTopicEvents } from './events.js';
-import { signitBasePayloadSchema, signitBodySchema, signitPayloadSchemas, type SignitBasePayload, type SignitEvents } from './schema.js';
+import { signitLifecycle } from './lifecycle.js';
+import { signitBasePayloadSchema, signitHeadSchema, signitPayloadSchemas, type SignitBasePayload, type SignitEvents } from './schema.js';
 
 export { SIGNIT_EVENTS, SIGNIT_TOPICS } from './events.js';
 export type { SignitEventName, SignitTopic, SignitTopicEvents } from './events.js';
@@ -21,6 +22,7 @@ export {
 } from './schema.js';
 export type { SignitEvents, SignitEnvelopePayload, SignitVerificationPayload, SignitSignaturePayload, SignitBasePayload } from './schema.js';
 export type { SignitApp, SignitFacts, SignitFreshnessOptions } from './auth.js';
+export { SIGNIT_LIFECYCLE, signitLifecycle } from './lifecycle.js';
 
 /** The event types of a `signit()` endpoint. */
 export type SignitTypes = {
@@ -65,9 +67,6 @@ export type SignitOptions = SignitCommonOptions &
 /** The event and topic names `on('<endpoint>:…')` knows. */
 const KNOWN_NAMES: readonly string[] = [...SIGNIT_EVENTS, ...Object.keys(SIGNIT_TOPICS)];
 
-/** SignIt without credentials: its event names and types, for `createHandlers` and queue workers. */
-export const signitPlatform = definePlatform<SignitTypes>({ kind: 'signit', events: KNOWN_NAMES });
-
 function invalid(message: string): CountersignError {
   return new CountersignError('PAYLOAD_INVALID', message);
 }
@@ -84,20 +83,44 @@ function decodeRawData(rawData: string | Record<string, unknown>): Record<string
   return value as Record<string, unknown>;
 }
 
-async function parse(ctx: DeliveryContext): Promise<ParsedEvent> {
-  const body = parsePayload(signitBodySchema, ctx.json(), { what: 'The body is not a SignIt delivery' });
-  const rawData = decodeRawData(body.rawData);
-  const match = matchSignitEvent(body.event);
+/**
+ * The full validation of a delivery, run before the handlers (in queue workers too): the topic's schema, or the base
+ * schema for an event the provider does not know. `rawData` is already decoded (by `parse`). A mismatch throws
+ * `PAYLOAD_INVALID` with the issues: the event was acknowledged and becomes a dead letter.
+ */
+function validate({ name, payload }: { name: string; payload: unknown }): unknown {
+  const match = matchSignitEvent(name);
   const schema = match.known ? signitPayloadSchemas[match.topic] : signitBasePayloadSchema;
-  const payload = parsePayload(schema, { ...body, rawData }, { what: `The SignIt "${clip(match.name, 64)}" event is not valid` });
+  const body = typeof payload === 'object' && payload !== null ? (payload as Record<string, unknown>) : undefined;
+  const rawData = body?.['rawData'];
+  // A payload queued by an older version may still carry rawData as SignIt's string.
+  const decoded = typeof rawData === 'string' ? { ...body, rawData: decodeRawData(rawData) } : payload;
+  return parsePayload(schema, decoded, { what: `The SignIt "${clip(match.name, 64)}" event is not valid` });
+}
+
+/**
+ * SignIt without credentials: its event names and types, the full validation of a delivery and its lifecycle stage,
+ * for `createHandlers` and queue workers.
+ */
+export const signitPlatform = definePlatform<SignitTypes>({ kind: 'signit', events: KNOWN_NAMES, validate, lifecycle: signitLifecycle });
+
+/**
+ * Read the envelope before the acknowledgement: `event`, and `rawData` decoded to an object (the dedupe key is
+ * derived from it). A body without them is not a SignIt delivery (400); the rest is checked by `validate`.
+ */
+async function parse(ctx: DeliveryContext): Promise<ParsedEvent> {
+  const body = ctx.json();
+  const head = parsePayload(signitHeadSchema, body, { what: 'The body is not a SignIt delivery' });
+  const rawData = decodeRawData(head.rawData);
+  const match = matchSignitEvent(head.event);
   // The raw body already holds rawData's exact text when SignIt sent it as a string (it always does).
-  const rawText = typeof body.rawData === 'string' ? body.rawData : ctx.text();
+  const rawText = typeof head.rawData === 'string' ? head.rawData : ctx.text();
   return {
     name: match.name,
     topic: match.topic,
     known: match.known,
-    key: await signitDedupeKey(match.name, payload.rawData, rawText),
-    payload,
+    key: await signitDedupeKey(match.name, rawData, rawText),
+    payload: { ...body, rawData },
   };
 }
 

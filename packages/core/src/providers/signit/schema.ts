@@ -100,6 +100,12 @@ export const signitBodySchema = z.looseObject({
   needCallBack: z.boolean().nullish(),
 });
 
+/**
+ * What `parse` reads before the acknowledgement: the event name and `rawData` (the dedupe key is derived from its
+ * decoded content). Not loose: only these two fields are copied out. The rest is validated before the handlers.
+ */
+export const signitHeadSchema = z.object({ event: z.string().min(1), rawData: z.union([z.string(), z.record(z.string(), z.unknown())]) });
+
 function payloadSchema<D extends z.ZodType>(data: D) {
   return signitBodySchema.extend({
     /** SignIt's `rawData`, decoded (it arrives as a JSON string) and validated. */
