@@ -45,7 +45,28 @@ export type { EndpointOptions } from './options.js';
 export type { SecretList, SecretLookup, SecretSource, SecretSourceOptions, SecretResolver } from './secrets.js';
 export { jwtVerifier } from './jwt.js';
 export type { JwtOptions, JwtVerifier, JwtVerifierSettings } from './jwt.js';
-export * from './providers/adobe-sign/index.js';
-export * from './providers/ignisign/index.js';
-export * from './providers/signit/index.js';
-export * from './providers/docstudio/index.js';
+
+// The built-in providers: each one's factory, its secret-free platform and the types its options and facts take.
+// Their event lists, topic maps, zod schemas and payload types are in each platform's subpath export
+// (`@countersign/core/adobe-sign`, `/ignisign`, `/signit`, `/docstudio`): one line here per provider (CONTRIBUTING.md).
+export { adobeSign, adobeSignPlatform, type AdobeSignOptions, type AdobeSignFacts, type AdobeSignTypes, type AdobeSignOAuthOptions } from './providers/adobe-sign/index.js';
+export {
+  ignisign,
+  ignisignPlatform,
+  ignisignApi,
+  ignisignJwt,
+  memoryTokenMemo,
+  TOKEN_MEMO_TTL_MS,
+  type IgnisignOptions,
+  type IgnisignFacts,
+  type IgnisignTypes,
+  type IgnisignAppEnv,
+  type IgnisignApiOptions,
+  type IgnisignJwtOptions,
+  type IgnisignTokenCheck,
+  type IgnisignTokenVerifier,
+  type TokenMemoStore,
+  type MemoryTokenMemoOptions,
+} from './providers/ignisign/index.js';
+export { signit, signitPlatform, type SignitOptions, type SignitFacts, type SignitTypes, type SignitApp, type SignitFreshnessOptions } from './providers/signit/index.js';
+export { docstudio, docstudioPlatform, type DocStudioOptions, type DocStudioFacts, type DocStudioTypes } from './providers/docstudio/index.js';

@@ -1,10 +1,5 @@
-import {
-  ADOBE_SIGN_EVENTS,
-  ADOBE_SIGN_UI_CLIENT_ID,
-  IGNISIGN_TOPICS,
-  type AdobeSignEventName,
-  type IgnisignTopic,
-} from '@countersign/core';
+import { ADOBE_SIGN_EVENTS, ADOBE_SIGN_UI_CLIENT_ID, type AdobeSignEventName } from '@countersign/core/adobe-sign';
+import { IGNISIGN_TOPICS, type IgnisignTopic } from '@countersign/core/ignisign';
 import { configError, type SubscriptionPlatform } from './errors.js';
 import { ADOBE_SIGN_EVENT_GROUPS, type AdobeSignEventGroup } from './platforms/adobe-sign.js';
 import { DOCSTUDIO_CALLBACK_STATUSES, type DocStudioCallbackStatus } from './platforms/docstudio.js';
