@@ -8,6 +8,8 @@ export type { WebhookRequest, WebhookResponse, DeliveryContext, DeliveryInfo, Pa
 export type { HeadersInput, HeaderReader } from './headers.js';
 export { readHeaders } from './headers.js';
 export { readBody } from './body.js';
+export { adapterRoute, notUnderPrefix } from './adapter.js';
+export type { AdapterOptions } from './adapter.js';
 export { CountersignError, ErrorCodes, isCountersignError, isUnrecoverable } from './errors.js';
 export type { ErrorCode, CountersignErrorOptions } from './errors.js';
 export { silentLogger, jsonLogger, defaultLogger } from './logger.js';
