@@ -43,6 +43,7 @@ export type { ParsePayloadOptions, PayloadIssue } from './validation.js';
 export { secretSource } from './secrets.js';
 export { clientCertificateError } from './tls.js';
 export type { ClientCertificateRequirement } from './tls.js';
+export { endpointOptions } from './options.js';
 export type { EndpointOptions } from './options.js';
 export type { SecretList, SecretLookup, SecretSource, SecretSourceOptions, SecretResolver } from './secrets.js';
 export { jwtVerifier } from './jwt.js';
