@@ -2,6 +2,7 @@
 // are-the-types-wrong (ESM and CommonJS resolution of the types under Node 16+/bundlers), and what `npm pack`
 // puts in the tarball: LICENSE (the repository's), a README whose links work on the registry page, the builds,
 // and the package.json fields the registry page shows (license, repository with its directory, homepage, bugs).
+// `node scripts/check-packages.mjs core fetch` checks only those folders of packages/ (each must be built first).
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -34,7 +35,9 @@ function packProblems(dir, cwd, pkg) {
   return problems;
 }
 
+const only = process.argv.slice(2);
 for (const dir of readdirSync(join(root, 'packages'))) {
+  if (only.length > 0 && !only.includes(dir)) continue;
   const cwd = join(root, 'packages', dir);
   const pkg = JSON.parse(readFileSync(join(cwd, 'package.json'), 'utf8'));
   if (pkg.private) continue;

@@ -47,7 +47,7 @@ function requestBody(req: http.IncomingMessage): ReadableStream<Uint8Array> {
 }
 
 /** node:http -> Fetch `Request` -> node:http, the way @hono/node-server and friends serve a fetch handler. */
-function serveFetch(handler: (request: Request) => Promise<Response>): http.RequestListener {
+export function serveFetch(handler: (request: Request) => Promise<Response>): http.RequestListener {
   return (req, res) => {
     const headers = new Headers();
     for (let i = 0; i + 1 < req.rawHeaders.length; i += 2) headers.append(req.rawHeaders[i] as string, req.rawHeaders[i + 1] as string);

@@ -1,8 +1,8 @@
 import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { createReceiver, memoryQueue, readHeaders, type WebhookResponse, silentLogger } from '@countersign/core';
-import { standardWebhooks, verifyStandardWebhook } from '../src/standard-webhooks.js';
+import { createReceiver, memoryQueue, readHeaders, silentLogger, type Lifecycle, type WebhookResponse } from '@countersign/core';
+import { standardWebhooks, standardWebhooksPlatform, verifyStandardWebhook, type StandardWebhooksOptions } from '../src/standard-webhooks.js';
 
 /** The example of the Standard Webhooks specification (and of its reference libraries). */
 const VECTOR = {
@@ -34,19 +34,19 @@ function delivery(options: { id?: string; timestamp?: string; body?: unknown; se
   return { method: 'POST', headers: { 'webhook-id': id, 'webhook-timestamp': timestamp, 'webhook-signature': signature }, body };
 }
 
-function setup(secret: string | string[] = SECRET) {
+function setup(secret: StandardWebhooksOptions<Events>['secret'] = SECRET, options: Partial<StandardWebhooksOptions<Events>> = {}) {
   const queue = memoryQueue();
   const receiver = createReceiver({
-      logger: silentLogger,
-    endpoints: { billing: standardWebhooks<Events>({ secret, types: ['invoice.paid', 'invoice.voided'], now: () => NOW }) },
+    logger: silentLogger,
+    endpoints: { billing: standardWebhooks<Events>({ secret, types: ['invoice.paid', 'invoice.voided'], now: () => NOW, ...options }) },
     queue,
   });
   const seen: Array<{ id: string; name: string; topic: string | undefined; known: boolean }> = [];
   receiver.onAny((event) => {
     seen.push({ id: event.key, name: event.name, topic: event.topic, known: event.known });
   });
-  const send = (request: { method: string; headers: Record<string, string>; body: string | Uint8Array }): Promise<WebhookResponse> =>
-    receiver.handle({ endpoint: 'billing', ...request });
+  const send = (request: { method: string; headers: Record<string, string>; body: string | Uint8Array }, query?: string): Promise<WebhookResponse> =>
+    receiver.handle({ endpoint: 'billing', ...request, query });
   return { receiver, send, seen, settled: () => queue.idle() };
 }
 
@@ -64,7 +64,7 @@ describe('standard webhooks: the published test vector', () => {
     const headers = readHeaders({ 'webhook-id': VECTOR.id, 'webhook-timestamp': VECTOR.timestamp, 'webhook-signature': VECTOR.signature });
     const key = new Uint8Array(Buffer.from(secret.replace(/^whsec_/, ''), 'base64'));
     const now = () => Number(VECTOR.timestamp) * 1000;
-    await expect(verifyStandardWebhook([key], headers, new TextEncoder().encode(VECTOR.payload), { now })).resolves.toBeUndefined();
+    await expect(verifyStandardWebhook([key], headers, new TextEncoder().encode(VECTOR.payload), { now })).resolves.toBe(0);
     const tampered = new TextEncoder().encode(VECTOR.payload.replace('2432232314', '2432232315'));
     await expect(verifyStandardWebhook([key], headers, tampered, { now })).rejects.toMatchObject({ code: 'AUTH_INVALID' });
   });
@@ -182,6 +182,115 @@ describe('standard webhooks: a receiver endpoint', () => {
     expect(warnings).toEqual([expect.stringContaining('Did you mean "billing:invoice.paid"?')]);
   });
 });
+
+describe('standard webhooks: the provider contract', () => {
+  it('hands handlers the validated payload (the time as a Date) and the declared delivery headers', async () => {
+    const { receiver, send, settled } = setup();
+    const got: Array<{ at: unknown; id: string | undefined; account: string | undefined }> = [];
+    receiver.on('billing:invoice.paid', (event) => {
+      got.push({ at: event.payload.timestamp, id: event.delivery.headers['webhook-id'], account: event.delivery.account });
+    });
+    expect((await send(delivery())).status).toBe(204);
+    await settled();
+    expect(got).toEqual([{ at: new Date('2023-11-14T22:13:20Z'), id: 'msg_1', account: undefined }]);
+  });
+
+  it('accepts a body whose data is wrong (the sender would retry a 4xx for days) and keeps it as a dead letter, unhandled', async () => {
+    const { receiver, send, settled } = setup(SECRET, { validators: { 'invoice.paid': (data) => checkPaid(data) } });
+    let handled = 0;
+    receiver.on('billing:invoice', () => void handled++);
+    expect((await send(delivery({ id: 'no-data', body: { type: 'invoice.voided' } }))).status).toBe(204);
+    expect((await send(delivery({ id: 'bad-amount', body: { type: 'invoice.paid', data: { invoiceId: 'in_1', amount: 'lots' } } }))).status).toBe(204);
+    expect((await send(delivery({ id: 'good', body: { type: 'invoice.paid', data: { invoiceId: 'in_1', amount: '42' } } }))).status).toBe(204);
+    await settled();
+    expect(handled).toBe(1);
+    const letters = await receiver.deadLetters();
+    expect(letters.map((letter) => [letter.id, letter.error.code, letter.error.message]).sort()).toEqual([
+      ['billing:bad-amount', 'PAYLOAD_INVALID', 'invoice.paid: "data" does not match: amount is not a number'],
+      ['billing:no-data', 'PAYLOAD_INVALID', 'invoice.voided: "data" must be an object.'],
+    ]);
+  });
+
+  it('gives a validator\'s output to the handlers', async () => {
+    const { receiver, send, settled } = setup(SECRET, { validators: { 'invoice.paid': (data) => checkPaid(data) } });
+    const amounts: unknown[] = [];
+    receiver.on('billing:invoice.paid', (event) => void amounts.push(event.payload.data.amount));
+    await send(delivery({ body: { type: 'invoice.paid', data: { invoiceId: 'in_1', amount: '42' } } }));
+    await settled();
+    expect(amounts).toEqual([42]);
+  });
+
+  it('answers a ping type itself, queuing nothing', async () => {
+    const { send, seen, settled } = setup(SECRET, { pingTypes: ['webhook.test'] });
+    expect((await send(delivery({ body: { type: 'webhook.test', data: {} } }))).status).toBe(204);
+    await settled();
+    expect(seen).toEqual([]);
+  });
+
+  it('looks the secrets up per account (the URL\'s account parameter): the account reaches handlers, unknown is 401, a failed lookup 503', async () => {
+    const lookups: string[] = [];
+    const secrets = (account: string) => {
+      lookups.push(account);
+      if (account === 'down') throw new Error('vault unreachable');
+      return account === 'acme' ? [SECRET, OLD_SECRET] : undefined;
+    };
+    const { receiver, send, settled } = setup(secrets);
+    const accounts: Array<string | undefined> = [];
+    receiver.on('billing:*', (event) => void accounts.push(event.delivery.account));
+    expect((await send(delivery({ id: 'a1' }), 'account=acme')).status).toBe(204);
+    expect((await send(delivery({ id: 'a2', secrets: [OLD_SECRET] }), 'account=acme')).status).toBe(204);
+    expect(errorOf(await send(delivery({ id: 'x' }), 'account=globex'))).toMatchObject({ code: 'AUTH_INVALID' });
+    expect(errorOf(await send(delivery({ id: 'y' })))).toMatchObject({ code: 'AUTH_MISSING' });
+    expect((await send(delivery({ id: 'z' }), 'account=down')).status).toBe(503);
+    await settled();
+    expect(accounts).toEqual(['acme', 'acme']);
+    expect(lookups.filter((account) => account === 'acme')).toHaveLength(1); // cached
+  });
+
+  it('maps signing events to the lifecycle, the time defaulting to the payload\'s', async () => {
+    type Signing = { 'document.completed': { documentId: string }; 'document.opened': { documentId: string } };
+    const queue = memoryQueue();
+    const receiver = createReceiver({
+      logger: silentLogger,
+      queue,
+      endpoints: {
+        signing: standardWebhooks<Signing>({
+          secret: SECRET,
+          now: () => NOW,
+          types: ['document.completed', 'document.opened'],
+          lifecycle: ({ type, data }) => (type === 'document.completed' ? { stage: 'completed', documentId: String(data['documentId']) } : undefined),
+        }),
+      },
+    });
+    const completed: Lifecycle[] = [];
+    receiver.on('lifecycle:completed', (event) => void completed.push(event.lifecycle));
+    for (const [id, type] of [['c', 'document.completed'], ['o', 'document.opened']]) {
+      const signed = delivery({ id, body: { type, timestamp: '2023-11-14T22:13:20Z', data: { documentId: 'doc_7' } } });
+      expect((await receiver.handle({ endpoint: 'signing', ...signed })).status).toBe(204);
+    }
+    await queue.idle();
+    expect(completed).toEqual([{ stage: 'completed', documentId: 'doc_7', signer: undefined, occurredAt: new Date('2023-11-14T22:13:20Z') }]);
+  });
+
+  it('has a secret-free platform for workers: names, validation and lifecycle, no authentication', () => {
+    const platform = standardWebhooksPlatform<Events>({ types: ['invoice.paid'] });
+    expect(platform).toMatchObject({ kind: 'standard-webhooks', events: ['invoice.paid', 'invoice'] });
+    expect('authenticate' in platform).toBe(false);
+    expect(platform.validate?.({ name: 'invoice.paid', known: true, payload: { type: 'invoice.paid', timestamp: '2023-11-14T22:13:20Z', data: {} } })).toEqual({
+      type: 'invoice.paid',
+      timestamp: new Date('2023-11-14T22:13:20Z'),
+      data: {},
+    });
+  });
+});
+
+/** A hand-written check standing in for a schema library (`invoicePaid.parse` with zod). */
+function checkPaid(data: unknown): { invoiceId: string; amount: number } {
+  const record = data as { invoiceId?: unknown; amount?: unknown };
+  const amount = Number(record.amount);
+  if (!Number.isFinite(amount)) throw new Error('amount is not a number');
+  return { invoiceId: String(record.invoiceId), amount };
+}
 
 describe('docs/custom-providers.md', () => {
   it('shows the code of src/standard-webhooks.ts verbatim', () => {

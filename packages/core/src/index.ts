@@ -8,6 +8,8 @@ export type { WebhookRequest, WebhookResponse, DeliveryContext, DeliveryInfo, Pa
 export type { HeadersInput, HeaderReader } from './headers.js';
 export { readHeaders } from './headers.js';
 export { readBody } from './body.js';
+export { adapterRoute, notUnderPrefix } from './adapter.js';
+export type { AdapterOptions } from './adapter.js';
 export { CountersignError, ErrorCodes, isCountersignError, isUnrecoverable } from './errors.js';
 export type { ErrorCode, CountersignErrorOptions } from './errors.js';
 export { silentLogger, jsonLogger, defaultLogger } from './logger.js';
@@ -41,16 +43,39 @@ export type { ParsePayloadOptions, PayloadIssue } from './validation.js';
 export { secretSource } from './secrets.js';
 export { clientCertificateError } from './tls.js';
 export type { ClientCertificateRequirement } from './tls.js';
+export { endpointOptions } from './options.js';
 export type { EndpointOptions } from './options.js';
 export type { SecretList, SecretLookup, SecretSource, SecretSourceOptions, SecretResolver } from './secrets.js';
 export { jwtVerifier } from './jwt.js';
 export type { JwtOptions, JwtVerifier, JwtVerifierSettings } from './jwt.js';
-export * from './providers/adobe-sign/index.js';
-export * from './providers/ignisign/index.js';
-export * from './providers/signit/index.js';
-export * from './providers/docstudio/index.js';
-export * from './providers/dropbox-sign/index.js';
-export * from './providers/docusign/index.js';
-export * from './providers/yousign/index.js';
-export * from './providers/pandadoc/index.js';
-export * from './providers/boldsign/index.js';
+
+// The built-in providers: each one's factory, its secret-free platform and the types its options and facts take.
+// Their event lists, topic maps, zod schemas and payload types are in each platform's subpath export
+// (`@countersign/core/adobe-sign`, `/ignisign`, `/signit`, `/docstudio`, `/docusign`, `/dropbox-sign`, `/yousign`,
+// `/pandadoc`, `/boldsign`): one line here per provider (CONTRIBUTING.md).
+export { adobeSign, adobeSignPlatform, type AdobeSignOptions, type AdobeSignFacts, type AdobeSignTypes, type AdobeSignOAuthOptions } from './providers/adobe-sign/index.js';
+export {
+  ignisign,
+  ignisignPlatform,
+  ignisignApi,
+  ignisignJwt,
+  memoryTokenMemo,
+  TOKEN_MEMO_TTL_MS,
+  type IgnisignOptions,
+  type IgnisignFacts,
+  type IgnisignTypes,
+  type IgnisignAppEnv,
+  type IgnisignApiOptions,
+  type IgnisignJwtOptions,
+  type IgnisignTokenCheck,
+  type IgnisignTokenVerifier,
+  type TokenMemoStore,
+  type MemoryTokenMemoOptions,
+} from './providers/ignisign/index.js';
+export { signit, signitPlatform, type SignitOptions, type SignitFacts, type SignitTypes, type SignitApp, type SignitFreshnessOptions } from './providers/signit/index.js';
+export { docstudio, docstudioPlatform, type DocStudioOptions, type DocStudioFacts, type DocStudioTypes } from './providers/docstudio/index.js';
+export { docusign, docusignPlatform, type DocusignOptions, type DocusignFacts, type DocusignTypes } from './providers/docusign/index.js';
+export { dropboxSign, dropboxSignPlatform, type DropboxSignOptions, type DropboxSignFacts, type DropboxSignTypes, type DropboxSignRefetchOptions } from './providers/dropbox-sign/index.js';
+export { yousign, yousignPlatform, type YousignOptions, type YousignTypes } from './providers/yousign/index.js';
+export { pandadoc, pandadocPlatform, type PandaDocOptions, type PandaDocTypes } from './providers/pandadoc/index.js';
+export { boldsign, boldsignPlatform, type BoldSignOptions, type BoldSignTypes } from './providers/boldsign/index.js';

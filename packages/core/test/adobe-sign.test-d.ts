@@ -2,14 +2,16 @@ import { describe, expectTypeOf, it } from 'vitest';
 import {
   adobeSign,
   createReceiver,
-  type AdobeSignAgreementEventName,
-  type AdobeSignBasePayload,
-  type AdobeSignEventName,
-  type AdobeSignNotification,
   type AdobeSignTypes,
   type AdobeSignFacts,
   type Provider,
 } from '@countersign/core';
+import type {
+  AdobeSignAgreementEventName,
+  AdobeSignBasePayload,
+  AdobeSignEventName,
+  AdobeSignNotification,
+} from '@countersign/core/adobe-sign';
 
 const receiver = createReceiver({ endpoints: { adobe: adobeSign({ clientIds: ['CBJCHBCAABAA5a9c0de1client'] }) } });
 

@@ -4,16 +4,20 @@ import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, SignJWT, type JWK } from 'jose';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
+  adobeSign,
+  createReceiver,
+  memoryQueue,
+  type AdobeSignOptions,
+  type WebhookResponse,
+  silentLogger,
+} from '@countersign/core';
+import {
   ADOBE_SIGN_AGREEMENT_EVENTS,
   ADOBE_SIGN_EVENTS,
   ADOBE_SIGN_LIBRARY_DOCUMENT_EVENTS,
   ADOBE_SIGN_MEGASIGN_EVENTS,
   ADOBE_SIGN_WIDGET_EVENTS,
-  adobeSign,
-  createReceiver,
-  memoryQueue,
-  type AdobeSignOptions,
-  type WebhookResponse, silentLogger } from '@countersign/core';
+} from '@countersign/core/adobe-sign';
 // The builders of @countersign/testing, by path: core cannot depend on the testing package (it depends on core).
 import { adobeSignDelivery, adobeSignHandshake, type AdobeSignDelivery } from '../../testing/src/adobe-sign.js';
 

@@ -1,5 +1,6 @@
 import { describe, expectTypeOf, it } from 'vitest';
-import { boldsign, createReceiver, type BoldSignEventName } from '@countersign/core';
+import { boldsign, createReceiver } from '@countersign/core';
+import { type BoldSignEventName } from '@countersign/core/boldsign';
 
 const receiver = createReceiver({ endpoints: { boldsign: boldsign({ secrets: 'secret', toleranceSeconds: 600, now: () => Date.now() }) } });
 

@@ -1,5 +1,6 @@
 import { describe, expectTypeOf, it } from 'vitest';
-import { createReceiver, docstudio, type DocStudioStatus } from '@countersign/core';
+import { createReceiver, docstudio } from '@countersign/core';
+import type { DocStudioStatus } from '@countersign/core/docstudio';
 
 const receiver = createReceiver({ endpoints: { docstudio: docstudio({ login: 'l', password: 'p', successCode: 202 }) } });
 

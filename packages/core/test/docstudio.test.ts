@@ -224,13 +224,13 @@ describe('docstudio: validate', () => {
 describe('docstudio: configuration', () => {
   it('answers within the callback timeout minus a safety margin', () => {
     expect(docstudio({ dangerouslyAcceptUnauthenticated: true }).timeoutMs).toBe(4500);
-    expect(docstudio({ login, password, timeoutMs: 100 }).timeoutMs).toBe(50);
-    expect(docstudio({ login, password, timeoutMs: 60_000 }).timeoutMs).toBe(59_000);
+    expect(docstudio({ login, password, callbackTimeoutMs: 100 }).timeoutMs).toBe(50);
+    expect(docstudio({ login, password, callbackTimeoutMs: 60_000 }).timeoutMs).toBe(59_000);
   });
 
   it.each<[string, DocStudioOptions]>([
-    ['a timeout under 100 ms', { login: 'hooks', password: 'p', timeoutMs: 99 }],
-    ['a timeout over 60 s', { login: 'hooks', password: 'p', timeoutMs: 60_001 }],
+    ['a timeout under 100 ms', { login: 'hooks', password: 'p', callbackTimeoutMs: 99 }],
+    ['a timeout over 60 s', { login: 'hooks', password: 'p', callbackTimeoutMs: 60_001 }],
     ['a login without a password', { login: 'hooks' }],
     ['a login with a colon', { login: 'a:b', password: 'p' }],
     ['a success code that is not 2xx', { login: 'hooks', password: 'p', successCode: 500 }],

@@ -1,5 +1,6 @@
 import { describe, expectTypeOf, it } from 'vitest';
-import { createReceiver, docusign, type DocusignEventName, type DocusignRecipient } from '@countersign/core';
+import { createReceiver, docusign } from '@countersign/core';
+import { type DocusignEventName, type DocusignRecipient } from '@countersign/core/docusign';
 
 const receiver = createReceiver({ endpoints: { docusign: docusign({ hmacKeys: 'key' }) } });
 

@@ -1,19 +1,8 @@
 import { createHmac } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import {
-  createReceiver,
-  DOCUSIGN_EVENTS,
-  DOCUSIGN_LIFECYCLE,
-  docusign,
-  docusignPlatform,
-  memoryQueue,
-  silentLogger,
-  type CountersignError,
-  type DocusignOptions,
-  type Lifecycle,
-  type WebhookResponse,
-} from '@countersign/core';
+import { createReceiver, docusign, docusignPlatform, memoryQueue, silentLogger, type CountersignError, type DocusignOptions, type Lifecycle, type WebhookResponse } from '@countersign/core';
+import { DOCUSIGN_EVENTS, DOCUSIGN_LIFECYCLE } from '@countersign/core/docusign';
 // The builders of @countersign/testing, by path: core cannot depend on the testing package (it depends on core).
 import { docusignDelivery, docusignSignature } from '../../testing/src/docusign.js';
 

@@ -1,5 +1,6 @@
 import { describe, expectTypeOf, it } from 'vitest';
-import { createHandlers, createReceiver, dropboxSign, dropboxSignPlatform, type DropboxSignEventName, type Lifecycle } from '@countersign/core';
+import { createHandlers, createReceiver, dropboxSign, dropboxSignPlatform, type Lifecycle } from '@countersign/core';
+import { type DropboxSignEventName } from '@countersign/core/dropbox-sign';
 
 const receiver = createReceiver({ endpoints: { 'dropbox-sign': dropboxSign({ apiKey: 'key' }) } });
 

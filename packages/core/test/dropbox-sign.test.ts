@@ -1,19 +1,8 @@
 import { createHmac } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import {
-  createReceiver,
-  DROPBOX_SIGN_EVENTS,
-  DROPBOX_SIGN_LIFECYCLE,
-  dropboxSign,
-  dropboxSignPlatform,
-  memoryQueue,
-  silentLogger,
-  type CountersignError,
-  type DropboxSignOptions,
-  type Lifecycle,
-  type WebhookResponse,
-} from '@countersign/core';
+import { createReceiver, dropboxSign, dropboxSignPlatform, memoryQueue, silentLogger, type CountersignError, type DropboxSignOptions, type Lifecycle, type WebhookResponse } from '@countersign/core';
+import { DROPBOX_SIGN_EVENTS, DROPBOX_SIGN_LIFECYCLE } from '@countersign/core/dropbox-sign';
 // The builders of @countersign/testing, by path: core cannot depend on the testing package (it depends on core).
 import { dropboxSignDelivery, fakeDropboxSignApi, multipartBody, type FakeDropboxSignApi } from '../../testing/src/dropbox-sign.js';
 

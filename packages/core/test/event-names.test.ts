@@ -1,11 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import {
-  ADOBE_SIGN_EVENTS,
-  ADOBE_SIGN_TOPICS,
-  DOCSTUDIO_STATUSES,
-  IGNISIGN_TOPICS,
-  SIGNIT_EVENTS,
-  SIGNIT_TOPICS,
   adobeSign,
   createReceiver,
   docstudio,
@@ -13,6 +7,10 @@ import {
   signit,
   type Logger,
 } from '@countersign/core';
+import { ADOBE_SIGN_EVENTS, ADOBE_SIGN_TOPICS } from '@countersign/core/adobe-sign';
+import { DOCSTUDIO_STATUSES } from '@countersign/core/docstudio';
+import { IGNISIGN_TOPICS } from '@countersign/core/ignisign';
+import { SIGNIT_EVENTS, SIGNIT_TOPICS } from '@countersign/core/signit';
 import { toy } from './toy-provider.js';
 
 /** A logger that keeps what it is given. */

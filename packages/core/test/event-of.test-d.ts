@@ -6,19 +6,16 @@ import {
   ignisign,
   ignisignApi,
   signit,
-  type AdobeSignEvents,
-  type AdobeSignNotification,
-  type DocStudioPayload,
   type EventFor,
   type EventOf,
   type Handler,
-  type IgnisignEnvelope,
-  type IgnisignPayload,
-  type IgnisignTopicEvents,
   type KnownEvent,
-  type SignitEnvelopePayload,
   type UnknownEvent,
 } from '@countersign/core';
+import type { AdobeSignEvents, AdobeSignNotification } from '@countersign/core/adobe-sign';
+import type { DocStudioPayload } from '@countersign/core/docstudio';
+import type { IgnisignEnvelope, IgnisignPayload, IgnisignTopicEvents } from '@countersign/core/ignisign';
+import type { SignitEnvelopePayload } from '@countersign/core/signit';
 
 const receiver = createReceiver({
   endpoints: {

@@ -3,10 +3,8 @@ import {
   createReceiver,
   ignisign,
   ignisignApi,
-  type IgnisignEnvelope,
-  type IgnisignEventName,
-  type IgnisignPayload,
 } from '@countersign/core';
+import type { IgnisignEnvelope, IgnisignEventName, IgnisignPayload } from '@countersign/core/ignisign';
 
 const receiver = createReceiver({
   endpoints: { ignisign: ignisign({ appId: 'appId_x', appEnv: 'PRODUCTION', verifyToken: ignisignApi({ apiKey: 'k' }) }) },

@@ -22,8 +22,23 @@ describe('options are checked once, in one place, with the offending value', () 
     const adobe = adobeSign({ clientIds: 'x' });
     expect([adobe.timeoutMs, adobe.retentionMs]).toEqual([4000, 72 * 60 * 60 * 1000]);
     expect(adobeSign({ clientIds: 'x', timeoutMs: 2500, retentionMs: 1000 })).toMatchObject({ timeoutMs: 2500, retentionMs: 1000 });
-    expect(docstudio({ login: 'l', password: 'p', timeoutMs: 2000 }).timeoutMs).toBe(1800);
+    expect(docstudio({ login: 'l', password: 'p', callbackTimeoutMs: 2000 }).timeoutMs).toBe(1800);
     expect(signit({ appId: 'a', appSecret: 's' }).timeoutMs).toBeUndefined(); // the receiver's default
+  });
+
+  it("docstudio: the callback's timeout (callbackTimeoutMs, DocStudio's setting) is not countersign's budget (timeoutMs)", () => {
+    const legacy = docstudio({ login: 'l', password: 'p', timeoutMs: 2000 });
+    expect(legacy.timeoutMs).toBe(1800); // alone, the deprecated name of callbackTimeoutMs, as before: and a warning
+    expect(legacy.warnings).toEqual([expect.stringContaining('rename it `callbackTimeoutMs`')]);
+    expect(docstudio({ login: 'l', password: 'p', callbackTimeoutMs: 2000 }).warnings).toBeUndefined();
+    const both = docstudio({ login: 'l', password: 'p', callbackTimeoutMs: 10_000, timeoutMs: 3000 });
+    expect([both.timeoutMs, both.warnings]).toEqual([3000, undefined]); // with it, the budget, as on every endpoint
+    expect(() => docstudio({ login: 'l', password: 'p', callbackTimeoutMs: 2000, timeoutMs: 2500 })).toThrow(
+      expect.objectContaining({ code: 'CONFIG_INVALID', message: expect.stringContaining('must not exceed `callbackTimeoutMs`') }),
+    );
+    expect(() => docstudio({ login: 'l', password: 'p', timeoutMs: 50 })).toThrow(
+      expect.objectContaining({ code: 'CONFIG_INVALID', message: expect.stringContaining('`timeoutMs` (read as `callbackTimeoutMs`)') }),
+    );
   });
 
   it('docstudio: successStatus is the one name; successCode stays as a deprecated alias, and the two must agree', async () => {

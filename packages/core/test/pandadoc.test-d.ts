@@ -1,5 +1,6 @@
 import { describe, expectTypeOf, it } from 'vitest';
-import { createReceiver, pandadoc, type PandaDocEventName } from '@countersign/core';
+import { createReceiver, pandadoc } from '@countersign/core';
+import { type PandaDocEventName } from '@countersign/core/pandadoc';
 
 const receiver = createReceiver({ endpoints: { pandadoc: pandadoc({ sharedKeys: ['key', 'old key'] }) } });
 

@@ -1,19 +1,8 @@
 import { createHmac } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import {
-  createReceiver,
-  ErrorCodes,
-  memoryQueue,
-  pandadoc,
-  pandadocPlatform,
-  PANDADOC_DOCUMENT_STATUSES,
-  silentLogger,
-  type LifecycleStage,
-  type PandaDocOptions,
-  type WebhookRequest,
-  type WebhookResponse,
-} from '@countersign/core';
+import { createReceiver, ErrorCodes, memoryQueue, pandadoc, pandadocPlatform, silentLogger, type LifecycleStage, type PandaDocOptions, type WebhookRequest, type WebhookResponse } from '@countersign/core';
+import { PANDADOC_DOCUMENT_STATUSES } from '@countersign/core/pandadoc';
 // The builders of @countersign/testing, by path: core cannot depend on the testing package (it depends on core).
 import { pandadocDelivery } from '../../testing/src/pandadoc.js';
 

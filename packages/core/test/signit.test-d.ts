@@ -1,5 +1,6 @@
 import { describe, expectTypeOf, it } from 'vitest';
-import { createReceiver, signit, type SignitEventName } from '@countersign/core';
+import { createReceiver, signit } from '@countersign/core';
+import type { SignitEventName } from '@countersign/core/signit';
 
 const receiver = createReceiver({ endpoints: { signit: signit({ appId: 'app', appSecret: 'secret' }) } });
 

@@ -1,5 +1,6 @@
 import { describe, expectTypeOf, it } from 'vitest';
-import { createReceiver, yousign, type YousignEventName } from '@countersign/core';
+import { createReceiver, yousign } from '@countersign/core';
+import { type YousignEventName } from '@countersign/core/yousign';
 
 const receiver = createReceiver({ endpoints: { yousign: yousign({ secrets: ['a', 'b'] }) } });
 

@@ -1,19 +1,8 @@
 import { createHmac } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import {
-  createReceiver,
-  memoryQueue,
-  silentLogger,
-  YOUSIGN_EVENTS,
-  YOUSIGN_LIFECYCLE,
-  yousign,
-  yousignPlatform,
-  type CountersignError,
-  type Lifecycle,
-  type WebhookResponse,
-  type YousignOptions,
-} from '@countersign/core';
+import { createReceiver, memoryQueue, silentLogger, yousign, yousignPlatform, type CountersignError, type Lifecycle, type WebhookResponse, type YousignOptions } from '@countersign/core';
+import { YOUSIGN_EVENTS, YOUSIGN_LIFECYCLE } from '@countersign/core/yousign';
 // The builders of @countersign/testing, by path: core cannot depend on the testing package (it depends on core).
 import { yousignDelivery, yousignSignature } from '../../testing/src/yousign.js';
 

@@ -1,14 +1,21 @@
 import type { Readable } from 'node:stream';
 import type { FastifyError, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import type { AnyReceiver } from '@countersign/core';
+import { adapterRoute, type AdapterOptions, type AnyReceiver } from '@countersign/core';
 import { nodePeerCertificate } from '@countersign/node';
 
-export interface CountersignFastifyOptions {
+export interface CountersignFastifyOptions extends AdapterOptions {
   receiver: Pick<AnyReceiver, 'handle'>;
+  /** Fastify's own register option: endpoints are served at `<prefix>/:endpoint`. */
+  prefix?: string | undefined;
+  /** One endpoint for every request: the plugin then serves `<prefix>` and the paths below it. */
+  endpoint?: string | undefined;
 }
 
-const plugin: FastifyPluginAsync<CountersignFastifyOptions> = async (fastify, { receiver }) => {
+const plugin: FastifyPluginAsync<CountersignFastifyOptions> = async (fastify, { receiver, endpoint }) => {
+  // Fastify applies `prefix` itself: the name is the path below it, or `endpoint`.
+  const route = adapterRoute('@countersign/fastify', { endpoint }, (path) => path.slice(fastify.prefix.length)) as (path: string) => string;
+
   // Scoped to this plugin's context: the body reaches the core as the untouched request stream (the core
   // enforces the size limit and verifies the exact bytes), while the app keeps its own JSON parsing elsewhere.
   fastify.removeAllContentTypeParsers();
@@ -22,7 +29,7 @@ const plugin: FastifyPluginAsync<CountersignFastifyOptions> = async (fastify, { 
     const query = mark === -1 ? '' : request.url.slice(mark + 1);
     const answer = await receiver.handle({
       method: request.method,
-      endpoint: path.slice(fastify.prefix.length),
+      endpoint: route(path),
       query,
       headers: request.headers,
       body,
@@ -35,7 +42,9 @@ const plugin: FastifyPluginAsync<CountersignFastifyOptions> = async (fastify, { 
   }
 
   // Every method reaches the core, which answers the handshake (GET/HEAD), deliveries (POST) and a coded 405 for the rest.
-  fastify.all<{ Params: { endpoint: string }; Body: Readable | undefined }>('/:endpoint', (request, reply) => serve(request, reply, request.body));
+  for (const path of endpoint === undefined ? ['/:endpoint'] : ['/', '/*']) {
+    fastify.all<{ Body: Readable | undefined }>(path, (request, reply) => serve(request, reply, request.body));
+  }
 
   // Fastify refuses some requests before any parser runs (an empty or unparsable Content-Type): let the core answer
   // them too, from the untouched request stream, so the sender gets countersign's coded answer and a delivery the

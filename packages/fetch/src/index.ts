@@ -1,13 +1,26 @@
-import { CountersignError, errorResponse, freezingRuntime, type AnyReceiver, type BodyInput, type WaitUntil, type WebhookResponse } from '@countersign/core';
+import {
+  adapterRoute,
+  CountersignError,
+  errorResponse,
+  freezingRuntime,
+  notUnderPrefix,
+  type AdapterOptions,
+  type AnyReceiver,
+  type BodyInput,
+  type WaitUntil,
+  type WebhookResponse,
+} from '@countersign/core';
 
-export interface FetchHandlerOptions {
+export interface FetchHandlerOptions extends AdapterOptions {
   /**
    * Path prefix the handler owns (`/webhooks`): requests outside it get a coded 404, and only `<prefix>/<name>`
    * reaches an endpoint. Without it the endpoint is the last path segment, whatever comes before: mount the handler
    * behind a framework route that matches exactly one segment (a Next.js `app/api/webhooks/[endpoint]/route.ts`,
    * Hono's `/webhooks/:endpoint`). Either way names are matched literally, never URL-decoded.
    */
-  prefix?: string;
+  prefix?: string | undefined;
+  /** One endpoint for every request (a route that names it, e.g. Next.js `app/api/webhooks/adobe/route.ts`). */
+  endpoint?: string | undefined;
   /**
    * The runtime's keep-alive for work after the answer, where the receiver handles events in process (the in-memory
    * queue): each delivery's handlers, retries included, are registered with it. Either the function itself
@@ -115,6 +128,7 @@ export function createFetchHandler(
   options: FetchHandlerOptions = {},
 ): FetchHandler {
   const prefix = options.prefix?.replace(/\/+$/, '');
+  const route = adapterRoute('createFetchHandler', options);
   const runtime = freezingRuntime();
   if (runtime !== undefined && options.waitUntil === undefined && receiver.runsHandlersInProcess !== false) {
     throw new CountersignError(
@@ -129,16 +143,11 @@ export function createFetchHandler(
     // `pathname` keeps percent-encoding: the core matches endpoint names literally, so `adob%65` is not `adobe`.
     const url = new URL(request.url);
     const path = url.pathname;
-    let endpoint: string;
-    if (prefix !== undefined) {
-      if (!path.startsWith(`${prefix}/`)) {
-        const error = new CountersignError('ENDPOINT_NOT_FOUND', `No webhook endpoint is served at ${path.slice(0, 100)}; endpoints live under ${prefix}/<name>.`);
-        request.body?.cancel().catch(() => undefined);
-        return toResponse(errorResponse(error));
-      }
-      endpoint = path.slice(prefix.length); // `/<name>` exactly, or a 404
-    } else {
-      endpoint = path.slice(path.lastIndexOf('/') + 1); // the last segment: the framework's route decided the rest
+    // `<prefix>/<name>` (`/<name>` exactly, or the core's 404), else the last segment: the framework's route decided the rest.
+    const endpoint = route(path);
+    if (endpoint === undefined) {
+      request.body?.cancel().catch(() => undefined);
+      return toResponse(errorResponse(notUnderPrefix(path, prefix ?? '')));
     }
     const waitUntil = contextWaitUntil(context) ?? shared;
     const body = checkedBody(request, runtimeLimit);

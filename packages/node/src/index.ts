@@ -1,9 +1,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TLSSocket } from 'node:tls';
 import {
+  adapterRoute,
   clientCertificateError,
   CountersignError,
   errorResponse,
+  notUnderPrefix,
+  type AdapterOptions,
   type AnyReceiver,
   type ClientCertificateRequirement,
   type PeerCertificate,
@@ -12,10 +15,14 @@ import {
 
 export type { ClientCertificateRequirement } from '@countersign/core';
 
-export interface ListenerOptions {
+export interface ListenerOptions extends AdapterOptions {
   /** Path prefix this listener owns; requests go to `<prefix>/<endpoint>`. Default `/webhooks`. */
-  prefix?: string;
-  /** Refuse (403) requests whose TLS client certificate does not match, before the pipeline runs. */
+  prefix?: string | undefined;
+  /**
+   * Refuse (403) requests whose TLS client certificate does not match, before the pipeline runs.
+   * @deprecated Set `clientCertificate` on the endpoint (`adobeSign({ clientCertificate })`, any built-in provider):
+   * checked in the core, the same behind every adapter, and per endpoint.
+   */
   requireClientCertificate?: ClientCertificateRequirement;
 }
 
@@ -50,15 +57,17 @@ export function nodePeerCertificate(req: IncomingMessage): PeerCertificate | und
  * requests outside `prefix` go to `next()` when there is one, else get a coded 404.
  */
 export function createListener(receiver: Pick<AnyReceiver, 'handle'>, options: ListenerOptions = {}): Listener {
-  const prefix = (options.prefix ?? '/webhooks').replace(/\/+$/, '');
+  const prefix = options.prefix ?? '/webhooks';
+  const route = adapterRoute('createListener', { prefix, endpoint: options.endpoint });
   const required = options.requireClientCertificate;
   return (req, res, next) => {
     const url = req.url ?? '/';
     const query = url.indexOf('?');
     const path = query === -1 ? url : url.slice(0, query);
-    if (!path.startsWith(`${prefix}/`)) {
+    const endpoint = route(path);
+    if (endpoint === undefined) {
       if (next) return next();
-      return refuse(req, res, new CountersignError('ENDPOINT_NOT_FOUND', `No webhook endpoint is served at ${path.slice(0, 100)}; endpoints live under ${prefix}/<name>.`));
+      return refuse(req, res, notUnderPrefix(path, prefix.replace(/\/+$/, '')));
     }
     const cert = nodePeerCertificate(req);
     const certError = required && clientCertificateError(cert, required);
@@ -67,7 +76,7 @@ export function createListener(receiver: Pick<AnyReceiver, 'handle'>, options: L
     // and encoded names are 404s.
     const request = {
       method: req.method ?? 'GET',
-      endpoint: path.slice(prefix.length),
+      endpoint,
       query: query === -1 ? '' : url.slice(query + 1),
       headers: req.headers,
       body: req,

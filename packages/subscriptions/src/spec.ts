@@ -1,16 +1,11 @@
-import {
-  ADOBE_SIGN_EVENTS,
-  ADOBE_SIGN_UI_CLIENT_ID,
-  IGNISIGN_TOPICS,
-  type AdobeSignEventName,
-  type IgnisignTopic,
-} from '@countersign/core';
+import { ADOBE_SIGN_EVENTS, ADOBE_SIGN_UI_CLIENT_ID, type AdobeSignEventName } from '@countersign/core/adobe-sign';
+import { IGNISIGN_TOPICS, type IgnisignTopic } from '@countersign/core/ignisign';
 import { configError, type SubscriptionPlatform } from './errors.js';
 import { ADOBE_SIGN_EVENT_GROUPS, type AdobeSignEventGroup } from './platforms/adobe-sign.js';
 import { DOCSTUDIO_CALLBACK_STATUSES, type DocStudioCallbackStatus } from './platforms/docstudio.js';
 import { SIGNIT_WEBHOOK_EVENTS, type SignitWebhookEvent } from './platforms/signit.js';
 
-/** DocStudio: built from the same options as the receiver's `docstudio({ login, password, successCode, timeoutMs })`. */
+/** DocStudio: built from the same options as the receiver's `docstudio({ login, password, successCode, callbackTimeoutMs })`. */
 export interface DocStudioSubscriptionOptions {
   /** The receiver's Basic login. Set both or neither. */
   login?: string;
@@ -18,8 +13,13 @@ export interface DocStudioSubscriptionOptions {
   /** The status the receiver answers with. Default 200, as `docstudio()`. */
   successCode?: number;
   /**
-   * The callback's `timeout` (ms, 100..60000), as given to `docstudio({ timeoutMs })`: the receiver answers within
-   * it minus a network margin, so the platform never gives up first. Default 5000, as `docstudio()`.
+   * The callback's `timeout` (ms, 100..60000), as given to `docstudio({ callbackTimeoutMs })`: the receiver answers
+   * within it minus a network margin, so the platform never gives up first. Default 5000, as `docstudio()`.
+   */
+  callbackTimeoutMs?: number;
+  /**
+   * Read as `callbackTimeoutMs` when that is not given (deprecated, as in `docstudio()`); beside it, it is the
+   * receiver's own budget and does not change the callback.
    */
   timeoutMs?: number;
   /** Attempts after the first (0..10). Default 10. */
@@ -67,6 +67,9 @@ export interface DocStudioSubscription {
   /** `'all'`: no status filter. */
   readonly events: readonly DocStudioCallbackStatus[] | 'all';
   readonly successCode: number;
+  /** The callback's `timeout` (ms): how long DocStudio waits for the receiver's answer. */
+  readonly callbackTimeoutMs: number;
+  /** @deprecated The same as `callbackTimeoutMs`. */
   readonly timeoutMs: number;
   readonly retries: number;
   /** The Basic credentials; the password is not enumerable (it stays out of logs and JSON). */
@@ -122,11 +125,14 @@ function docstudioSubscription(o: DocStudioSubscriptionOptions): DocStudioSubscr
     credentials = { login: o.login } as { login: string; password: string };
     Object.defineProperty(credentials, 'password', { value: o.password, enumerable: false });
   }
+  const callbackTimeoutMs =
+    o.callbackTimeoutMs === undefined ? integer(o.timeoutMs, 5000, 100, 60_000, 'timeoutMs', 'docstudio') : integer(o.callbackTimeoutMs, 5000, 100, 60_000, 'callbackTimeoutMs', 'docstudio');
   return {
     platform: 'docstudio',
     events: events(o.events, DOCSTUDIO_CALLBACK_STATUSES, 'docstudio', 'status') ?? 'all',
     successCode: integer(o.successCode, 200, 200, 299, 'successCode', 'docstudio'),
-    timeoutMs: integer(o.timeoutMs, 5000, 100, 60_000, 'timeoutMs', 'docstudio'),
+    callbackTimeoutMs,
+    timeoutMs: callbackTimeoutMs,
     retries: integer(o.retries, 10, 0, 10, 'retries', 'docstudio'),
     credentials,
   };
@@ -161,7 +167,7 @@ function adobeSignSubscription(o: AdobeSignSubscriptionOptions): AdobeSignSubscr
  * What an endpoint needs from its platform, from the same options the receiver's provider takes.
  *
  * ```ts
- * subscriptionFor('docstudio', { login, password, successCode: 202, timeoutMs: 5000 })
+ * subscriptionFor('docstudio', { login, password, successCode: 202, callbackTimeoutMs: 5000 })
  * subscriptionFor('adobe-sign', { clientIds: [process.env.ADOBE_CLIENT_ID!] })
  * subscriptionFor('ignisign', { events: ['SIGNATURE_REQUEST', 'SIGNATURE'] })
  * ```

@@ -253,3 +253,13 @@ describe('check', () => {
     expect(report.endpoints[1]?.reason).toContain('no API access to Acrobat Sign');
   });
 });
+
+describe("docstudio: the callback's timeout is callbackTimeoutMs, as in docstudio()", () => {
+  it('reads callbackTimeoutMs, and timeoutMs alone as its deprecated name; beside it timeoutMs is the budget', () => {
+    expect(subscriptionFor('docstudio', { ...DOCSTUDIO, callbackTimeoutMs: 8000 })).toMatchObject({ callbackTimeoutMs: 8000, timeoutMs: 8000 });
+    expect(subscriptionFor('docstudio', { ...DOCSTUDIO, timeoutMs: 7000 })).toMatchObject({ callbackTimeoutMs: 7000 });
+    expect(subscriptionFor('docstudio', { ...DOCSTUDIO, callbackTimeoutMs: 8000, timeoutMs: 3000 })).toMatchObject({ callbackTimeoutMs: 8000 });
+    expect(subscriptionFor('docstudio', DOCSTUDIO)).toMatchObject({ callbackTimeoutMs: 5000 });
+    expect(() => subscriptionFor('docstudio', { ...DOCSTUDIO, callbackTimeoutMs: 99 })).toThrow(/callbackTimeoutMs/);
+  });
+});

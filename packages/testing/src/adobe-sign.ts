@@ -1,4 +1,5 @@
-import { adobeSignTopicOf, toBase64, type AdobeSignEventName } from '@countersign/core';
+import { toBase64 } from '@countersign/core';
+import { adobeSignTopicOf, type AdobeSignEventName } from '@countersign/core/adobe-sign';
 
 /** A request as Acrobat Sign sends it: ready for `receiver.handle({ endpoint, ...delivery })` or an HTTP client. */
 export interface AdobeSignDelivery {

@@ -1,6 +1,6 @@
 import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { dropboxSignEventHash } from '@countersign/core';
+import { dropboxSignEventHash } from '@countersign/core/dropbox-sign';
 
 /** A callback as Dropbox Sign sends it: ready for `receiver.handle({ endpoint, ...delivery })` or an HTTP client. */
 export interface DropboxSignDelivery {

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { IgnisignAppEnv, IgnisignMsgNature } from '@countersign/core';
+import type { IgnisignAppEnv } from '@countersign/core';
+import type { IgnisignMsgNature } from '@countersign/core/ignisign';
 
 export interface IgnisignDeliveryOptions {
   appId: string;

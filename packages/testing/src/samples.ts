@@ -1,11 +1,10 @@
 import {
-  ADOBE_SIGN_EVENTS,
-  DOCSTUDIO_STATUSES,
-  IGNISIGN_TOPICS,
-  SIGNIT_EVENTS,
-  SIGNIT_TOPICS,
   type IgnisignAppEnv,
 } from '@countersign/core';
+import { ADOBE_SIGN_EVENTS } from '@countersign/core/adobe-sign';
+import { DOCSTUDIO_STATUSES } from '@countersign/core/docstudio';
+import { IGNISIGN_TOPICS } from '@countersign/core/ignisign';
+import { SIGNIT_EVENTS, SIGNIT_TOPICS } from '@countersign/core/signit';
 import { adobeSignDelivery } from './adobe-sign.js';
 import { docstudioDelivery } from './docstudio.js';
 import { ignisignDelivery } from './ignisign.js';

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { IGNISIGN_APP_ENVS, type IgnisignAppEnv } from '@countersign/core';
+import type { IgnisignAppEnv } from '@countersign/core';
+import { IGNISIGN_APP_ENVS } from '@countersign/core/ignisign';
 import { SAMPLE_PLATFORMS, sampleDelivery, sampleEvents, type SampleDelivery, type SampleDeliveryOptions, type SampleFields, type SamplePlatform } from '@countersign/testing';
 import type { Env } from '../env.js';
 import { CliError, EXIT } from '../exit-codes.js';

@@ -1,4 +1,4 @@
-import { ADOBE_SIGN_CLIENT_ID_HEADER, adobeSignTopicOf } from '@countersign/core';
+import { ADOBE_SIGN_CLIENT_ID_HEADER, adobeSignTopicOf } from '@countersign/core/adobe-sign';
 import type { Adapter, Desired, RemoteSubscription } from '../model.js';
 import { ADOBE_SIGN_EVENT_GROUPS, type AdobeSignWebhookInput, type AdobeSignWebhooksClient } from '../platforms/adobe-sign.js';
 import type { AdobeSignSubscription } from '../spec.js';

@@ -14,7 +14,7 @@ function input(desired: D): DocStudioCallbackInput {
     filter: s.events === 'all' ? {} : { status: [...s.events] },
     url: desired.url,
     retries: s.retries,
-    timeout: s.timeoutMs,
+    timeout: s.callbackTimeoutMs,
     successCode: s.successCode,
   };
   if (s.credentials !== undefined) {
@@ -86,14 +86,14 @@ export const docstudioAdapter: Adapter<DocStudioSubscription, DocStudioCallbacks
       });
     }
     const wait = typeof timeout === 'number' ? timeout : 5000;
-    if (wait < s.timeoutMs) {
+    if (wait < s.callbackTimeoutMs) {
       out.push({
         ...base,
         kind: 'timeout-too-short',
         severity: 'error',
-        message: `DocStudio waits ${wait} ms for an answer but the receiver is configured for a ${s.timeoutMs} ms callback timeout (its budget is that minus a network margin): answers after ${wait} ms count as failures and are retried.`,
-        fix: `${RECREATE[0]?.toUpperCase()}${RECREATE.slice(1)} with timeout ${s.timeoutMs}, or give the receiver docstudio({ timeoutMs: ${wait} }).`,
-        repair: { action: 'replace', field: 'timeout', from: String(wait), to: String(s.timeoutMs) },
+        message: `DocStudio waits ${wait} ms for an answer but the receiver is configured for a ${s.callbackTimeoutMs} ms callback timeout (its budget is that minus a network margin): answers after ${wait} ms count as failures and are retried.`,
+        fix: `${RECREATE[0]?.toUpperCase()}${RECREATE.slice(1)} with timeout ${s.callbackTimeoutMs}, or give the receiver docstudio({ callbackTimeoutMs: ${wait} }).`,
+        repair: { action: 'replace', field: 'timeout', from: String(wait), to: String(s.callbackTimeoutMs) },
       });
     }
     if (typeof retries === 'number' && retries !== s.retries) {
@@ -135,7 +135,7 @@ export const docstudioAdapter: Adapter<DocStudioSubscription, DocStudioCallbacks
     return [
       `url ${desired.url}`,
       `statuses ${s.events === 'all' ? 'every status (filter {})' : listed(s.events)}`,
-      `successCode ${s.successCode}, timeout ${s.timeoutMs} ms, retries ${s.retries}`,
+      `successCode ${s.successCode}, timeout ${s.callbackTimeoutMs} ms, retries ${s.retries}`,
       s.credentials === undefined ? 'no credentials' : `Basic credentials (login ${s.credentials.login})`,
     ];
   },

@@ -1,4 +1,4 @@
-import { IGNISIGN_TOPICS } from '@countersign/core';
+import { IGNISIGN_TOPICS } from '@countersign/core/ignisign';
 import type { Adapter, RemoteSubscription } from '../model.js';
 import type { IgnisignWebhooksClient } from '../platforms/ignisign.js';
 import type { IgnisignSubscription } from '../spec.js';

@@ -1,4 +1,4 @@
-import { SIGNIT_TOPICS } from '@countersign/core';
+import { SIGNIT_TOPICS } from '@countersign/core/signit';
 import type { Adapter, Desired, RemoteSubscription } from '../model.js';
 import type { SignitWebhookInput, SignitWebhooksClient } from '../platforms/signit.js';
 import type { SignitSubscription } from '../spec.js';

@@ -3,7 +3,7 @@ import {
   ADOBE_SIGN_LIBRARY_DOCUMENT_EVENTS,
   ADOBE_SIGN_MEGASIGN_EVENTS,
   ADOBE_SIGN_WIDGET_EVENTS,
-} from '@countersign/core';
+} from '@countersign/core/adobe-sign';
 import { z } from 'zod';
 import { SubscriptionError, configError } from '../errors.js';
 import { createHttp, requireString, stringField, type ApiClientOptions } from '../http.js';

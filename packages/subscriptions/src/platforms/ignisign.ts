@@ -1,4 +1,5 @@
-import { IGNISIGN_API_BASE_URL, IGNISIGN_APP_ENVS, type IgnisignAppEnv } from '@countersign/core';
+import type { IgnisignAppEnv } from '@countersign/core';
+import { IGNISIGN_API_BASE_URL, IGNISIGN_APP_ENVS } from '@countersign/core/ignisign';
 import { z } from 'zod';
 import { SubscriptionError, configError } from '../errors.js';
 import { createHttp, requireString, stringField, type ApiClientOptions } from '../http.js';

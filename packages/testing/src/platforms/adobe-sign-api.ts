@@ -1,4 +1,10 @@
-import { ADOBE_SIGN_AGREEMENT_EVENTS, ADOBE_SIGN_EVENTS, ADOBE_SIGN_LIBRARY_DOCUMENT_EVENTS, ADOBE_SIGN_MEGASIGN_EVENTS, ADOBE_SIGN_WIDGET_EVENTS } from '@countersign/core';
+import {
+  ADOBE_SIGN_AGREEMENT_EVENTS,
+  ADOBE_SIGN_EVENTS,
+  ADOBE_SIGN_LIBRARY_DOCUMENT_EVENTS,
+  ADOBE_SIGN_MEGASIGN_EVENTS,
+  ADOBE_SIGN_WIDGET_EVENTS,
+} from '@countersign/core/adobe-sign';
 import { adobeSignDelivery } from '../adobe-sign.js';
 import { bearer, fire, isHttpUrl, pushBounded, startStandIn, type FiredDelivery, type StandInAnswer, type StandInCall } from './stand-in.js';
 

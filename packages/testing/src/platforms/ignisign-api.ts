@@ -1,4 +1,5 @@
-import type { IgnisignAppEnv, IgnisignMsgNature } from '@countersign/core';
+import type { IgnisignAppEnv } from '@countersign/core';
+import type { IgnisignMsgNature } from '@countersign/core/ignisign';
 import { ignisignDelivery, randomIgnisignToken } from '../ignisign.js';
 import { bearer, fire, isHttpUrl, pushBounded, startStandIn, type StandInAnswer, type StandInCall } from './stand-in.js';
 

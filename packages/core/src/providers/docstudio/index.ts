@@ -1,7 +1,7 @@
 import { CountersignError } from '../../errors.js';
 import { definePlatform, defineProvider, emptyResponse, type Provider } from '../../provider.js';
 import type { DeliveryContext, ParsedEvent } from '../../types.js';
-import { endpointOptions } from '../../options.js';
+import { endpointOptions, type EndpointOptions } from '../../options.js';
 import type { ClientCertificateRequirement } from '../../tls.js';
 import { parsePayload } from '../../validation.js';
 import { docstudioBasicAuth, type DocStudioFacts, type DocStudioPasswords } from './auth.js';
@@ -25,7 +25,7 @@ export type DocStudioTypes = {
   base: DocStudioPayload;
 };
 
-export interface DocStudioOptions {
+export interface DocStudioOptions extends EndpointOptions {
   /** The callback's `login` (HTTP Basic). Required, with `password`, unless `dangerouslyAcceptUnauthenticated`. */
   login?: string | undefined;
   /** The callback's `password` (HTTP Basic); several while rotating it (any one verifies). */
@@ -48,8 +48,16 @@ export interface DocStudioOptions {
   /** @deprecated The same as `successStatus` (DocStudio's own name for it). */
   successCode?: number;
   /**
-   * The callback's `timeout` as configured in DocStudio (ms, 100..60000, default 5000): the platform's setting. The
-   * endpoint answers within it minus a safety margin (10%, between 50 ms and 1 s) for the network.
+   * The callback's `timeout` as configured in DocStudio (ms, 100..60000, default 5000): the platform's setting, how
+   * long DocStudio waits for an answer. countersign's budget (`timeoutMs`) is derived from it.
+   */
+  callbackTimeoutMs?: number;
+  /**
+   * countersign's own time budget for one delivery (ms), as on every endpoint. Default: `callbackTimeoutMs` minus a
+   * margin for the network (10%, between 50 ms and 1 s): 4500 for the default 5000. At most `callbackTimeoutMs`.
+   *
+   * Deprecated reading: given without `callbackTimeoutMs`, it is taken as the callback's timeout (its meaning before
+   * `callbackTimeoutMs` existed) and the receiver warns at start; rename it `callbackTimeoutMs`.
    */
   timeoutMs?: number;
   /** Largest accepted body (bytes). Default: the receiver's. */
@@ -99,16 +107,20 @@ export const docstudioPlatform = definePlatform<DocStudioTypes>({ kind: 'docstud
  * one event per envelope status (`docstudio:COMPLETED`), answered with exactly the callback's `successCode`.
  *
  * ```ts
- * docstudio({ login: 'hooks', password: process.env.DOCSTUDIO_PASSWORD!, successCode: 200, timeoutMs: 5000 })
+ * docstudio({ login: 'hooks', password: process.env.DOCSTUDIO_PASSWORD!, successStatus: 200, callbackTimeoutMs: 5000 })
  * ```
  */
 export function docstudio(options: DocStudioOptions): Provider<DocStudioTypes, DocStudioFacts> {
   if (typeof options !== 'object' || options === null) throw configError('options are required, e.g. docstudio({ login, password, successCode }).');
-  const { login, password, timeoutMs = 5000 } = options;
+  const { login, password } = options;
+  // `timeoutMs` alone is the deprecated name of `callbackTimeoutMs` (DocStudio's setting), not countersign's budget.
+  const legacyTimeout = options.callbackTimeoutMs === undefined && options.timeoutMs !== undefined;
+  const callbackTimeoutMs = options.callbackTimeoutMs ?? options.timeoutMs ?? 5000;
   if (options.successStatus !== undefined && options.successCode !== undefined && options.successStatus !== options.successCode) {
     throw configError('`successStatus` and its deprecated alias `successCode` disagree: give one.');
   }
-  const { maxBodyBytes, retentionMs, successStatus: successCode, clientCertificate } = endpointOptions('docstudio', {
+  const { timeoutMs, maxBodyBytes, retentionMs, successStatus: successCode, clientCertificate } = endpointOptions('docstudio', {
+    timeoutMs: legacyTimeout ? undefined : options.timeoutMs,
     clientCertificate: options.clientCertificate,
     maxBodyBytes: options.maxBodyBytes,
     retentionMs: options.retentionMs,
@@ -135,19 +147,31 @@ export function docstudio(options: DocStudioOptions): Provider<DocStudioTypes, D
     if (typeof login !== 'string' || login.includes(':')) throw configError('`login` must be a string without ":" (HTTP Basic cannot carry one).');
     passwords = { login, passwords: list };
   }
-  if (typeof timeoutMs !== 'number' || !Number.isFinite(timeoutMs) || timeoutMs < 100 || timeoutMs > 60_000) {
-    throw configError(`\`timeoutMs\` must be the callback's timeout, 100..60000 ms as DocStudio allows (got ${String(timeoutMs)}).`);
+  if (typeof callbackTimeoutMs !== 'number' || !Number.isFinite(callbackTimeoutMs) || callbackTimeoutMs < 100 || callbackTimeoutMs > 60_000) {
+    const name = legacyTimeout ? 'timeoutMs` (read as `callbackTimeoutMs`)' : 'callbackTimeoutMs`';
+    throw configError(`\`${name} must be the callback's timeout, 100..60000 ms as DocStudio allows (got ${String(callbackTimeoutMs)}).`);
   }
+  if (timeoutMs !== undefined && timeoutMs > callbackTimeoutMs) {
+    throw configError(
+      `\`timeoutMs\` (countersign's budget, ${timeoutMs} ms) must not exceed \`callbackTimeoutMs\` (DocStudio's callback timeout, ${callbackTimeoutMs} ms): DocStudio would stop waiting before the answer.`,
+    );
+  }
+  const warnings = [
+    ...(unauthenticated ? ['docstudio: `dangerouslyAcceptUnauthenticated` is set: deliveries are not authenticated, anyone who knows the URL can post events.'] : []),
+    ...(legacyTimeout
+      ? [
+          "docstudio: `timeoutMs` alone is read as DocStudio's callback timeout (deprecated): rename it `callbackTimeoutMs`. `timeoutMs` is countersign's own budget, as on every endpoint, derived from `callbackTimeoutMs` by default.",
+        ]
+      : []),
+  ];
   const authenticate = passwords !== undefined ? docstudioBasicAuth(passwords) : (): DocStudioFacts => ({});
   return defineProvider<DocStudioTypes, DocStudioFacts>({
     ...docstudioPlatform,
-    timeoutMs: budget(timeoutMs),
+    timeoutMs: timeoutMs ?? budget(callbackTimeoutMs),
     maxBodyBytes,
     retentionMs,
     clientCertificate,
-    warnings: unauthenticated
-      ? ['docstudio: `dangerouslyAcceptUnauthenticated` is set: deliveries are not authenticated, anyone who knows the URL can post events.']
-      : undefined,
+    warnings: warnings.length > 0 ? warnings : undefined,
     authenticate,
     parse,
     acknowledge: () => emptyResponse(successCode),
