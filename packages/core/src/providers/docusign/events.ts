@@ -1,3 +1,5 @@
+import { eventCatalog, type EventMatch } from '../catalog.js';
+
 /**
  * DocuSign Connect event names as JSON SIM messages write them in `event` (docs/providers/docusign.md), grouped by
  * topic. `envelope-sent` is documented by DocuSign; the other envelope names follow its pattern and the five envelope
@@ -40,22 +42,12 @@ export type DocusignEventName = (typeof DOCUSIGN_TOPICS)[DocusignTopic][number];
 /** Topic -> the event names it groups. */
 export type DocusignTopicEvents = { [T in DocusignTopic]: (typeof DOCUSIGN_TOPICS)[T][number] };
 
+const catalog = eventCatalog(DOCUSIGN_TOPICS, [['envelope-', 'envelope'], ['recipient-', 'recipient']]);
+
 /** Every known event name. */
-export const DOCUSIGN_EVENTS: readonly DocusignEventName[] = Object.values(DOCUSIGN_TOPICS).flat();
+export const DOCUSIGN_EVENTS: readonly DocusignEventName[] = catalog.events;
 
-const topicOf = new Map<string, DocusignTopic>();
-for (const [topic, names] of Object.entries(DOCUSIGN_TOPICS) as Array<[DocusignTopic, readonly string[]]>) {
-  for (const name of names) topicOf.set(name, topic);
-}
-
-export type DocusignEventMatch =
-  | { known: true; name: DocusignEventName; topic: DocusignTopic }
-  | { known: false; name: string; topic: DocusignTopic | undefined };
+export type DocusignEventMatch = EventMatch<DocusignEventName, DocusignTopic>;
 
 /** Match a wire event name exactly (Connect writes them in lower case); unknown ones get a topic by their prefix. */
-export function matchDocusignEvent(name: string): DocusignEventMatch {
-  const topic = topicOf.get(name);
-  if (topic !== undefined) return { known: true, name: name as DocusignEventName, topic };
-  const prefix = name.slice(0, name.indexOf('-'));
-  return { known: false, name, topic: prefix === 'envelope' || prefix === 'recipient' ? prefix : undefined };
-}
+export const matchDocusignEvent: (name: string) => DocusignEventMatch = catalog.match;

@@ -1,3 +1,5 @@
+import { eventCatalog, type EventMatch } from '../catalog.js';
+
 /**
  * Dropbox Sign (formerly HelloSign) callback event names (docs/providers/dropbox-sign.md), as sent in
  * `event.event_type` (openapi.yaml `EventCallbackRequestEvent.event_type`), grouped by topic.
@@ -56,28 +58,19 @@ export const DROPBOX_SIGN_REQUEST_EVENTS = [
 
 export type DropboxSignRequestEventName = (typeof DROPBOX_SIGN_REQUEST_EVENTS)[number];
 
-/** Every known (queued) event name. */
-export const DROPBOX_SIGN_EVENTS: readonly DropboxSignEventName[] = Object.values(DROPBOX_SIGN_TOPICS).flat();
 
 /** The event Dropbox Sign sends when a callback URL is set or tested: answered, never queued. */
 export const DROPBOX_SIGN_CALLBACK_TEST = 'callback_test';
 
-const topicByName = new Map<string, DropboxSignTopic>();
-for (const [topic, names] of Object.entries(DROPBOX_SIGN_TOPICS) as Array<[DropboxSignTopic, readonly string[]]>) {
-  for (const name of names) topicByName.set(name, topic);
-}
+const catalog = eventCatalog(DROPBOX_SIGN_TOPICS, [['signature_request_', 'signature_request'], ['template_', 'template'], ['account_', 'account']]);
 
-export type DropboxSignEventMatch =
-  | { known: true; name: DropboxSignEventName; topic: DropboxSignTopic }
-  | { known: false; name: string; topic: DropboxSignTopic | undefined };
+/** Every known event name. */
+export const DROPBOX_SIGN_EVENTS: readonly DropboxSignEventName[] = catalog.events;
+
+export type DropboxSignEventMatch = EventMatch<DropboxSignEventName, DropboxSignTopic>;
 
 /** Match a wire event name (exact spelling); unknown names get a topic by their prefix. */
-export function matchDropboxSignEvent(name: string): DropboxSignEventMatch {
-  const topic = topicByName.get(name);
-  if (topic !== undefined) return { known: true, name: name as DropboxSignEventName, topic };
-  const prefix: DropboxSignTopic | undefined = name.startsWith('signature_request_') ? 'signature_request' : name.startsWith('template_') ? 'template' : name.startsWith('account_') ? 'account' : undefined;
-  return { known: false, name, topic: prefix };
-}
+export const matchDropboxSignEvent: (name: string) => DropboxSignEventMatch = catalog.match;
 
 /** Whether the event concerns one signature request and always carries it. */
 export function isDropboxSignRequestEvent(name: string): name is DropboxSignRequestEventName {

@@ -1,3 +1,5 @@
+import { eventCatalog, type EventMatch } from '../catalog.js';
+
 /**
  * PandaDoc webhook event names (docs/providers/pandadoc.md), grouped by topic. Names are matched exactly, as
  * PandaDoc writes them (`document_state_changed`); an unknown name passes through with `known: false`.
@@ -25,8 +27,6 @@ export type PandaDocEventName = (typeof PANDADOC_TOPICS)[PandaDocTopic][number];
 export type PandaDocTopicEvents = { [T in PandaDocTopic]: (typeof PANDADOC_TOPICS)[T][number] };
 export type PandaDocDocumentEventName = (typeof PANDADOC_TOPICS)['document'][number];
 
-/** Every known event name. */
-export const PANDADOC_EVENTS: readonly PandaDocEventName[] = Object.values(PANDADOC_TOPICS).flat();
 
 /**
  * The document statuses PandaDoc writes in `data.status` (developers.pandadoc.com handleDocumentStateChanged).
@@ -48,20 +48,12 @@ export const PANDADOC_DOCUMENT_STATUSES = [
 
 export type PandaDocDocumentStatus = (typeof PANDADOC_DOCUMENT_STATUSES)[number];
 
-const byName = new Map<string, PandaDocTopic>();
-for (const [topic, names] of Object.entries(PANDADOC_TOPICS) as Array<[PandaDocTopic, readonly string[]]>) {
-  for (const name of names) byName.set(name, topic);
-}
+const catalog = eventCatalog(PANDADOC_TOPICS, [['document_', 'document'], ['recipient_', 'document'], ['template_', 'template'], ['quote_', 'quote']]);
 
-export type PandaDocEventMatch =
-  | { known: true; name: PandaDocEventName; topic: PandaDocTopic }
-  | { known: false; name: string; topic: PandaDocTopic | undefined };
+/** Every known event name. */
+export const PANDADOC_EVENTS: readonly PandaDocEventName[] = catalog.events;
+
+export type PandaDocEventMatch = EventMatch<PandaDocEventName, PandaDocTopic>;
 
 /** Match a wire event name; an unknown one gets a topic by its prefix (`document_…`, `template_…`, `quote_…`), or none. */
-export function matchPandaDocEvent(name: string): PandaDocEventMatch {
-  const topic = byName.get(name);
-  if (topic !== undefined) return { known: true, name: name as PandaDocEventName, topic };
-  const prefix = name.split('_', 1)[0];
-  const guessed = prefix === 'document' || prefix === 'recipient' ? 'document' : prefix === 'template' || prefix === 'quote' ? prefix : undefined;
-  return { known: false, name, topic: guessed };
-}
+export const matchPandaDocEvent: (name: string) => PandaDocEventMatch = catalog.match;

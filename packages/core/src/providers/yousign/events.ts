@@ -1,3 +1,5 @@
+import { eventCatalog, type EventMatch } from '../catalog.js';
+
 /**
  * Yousign API v3 webhook event names (`event_name`, docs/providers/yousign.md), grouped by topic: the part before
  * the dot. Confirmed by Yousign's documentation: `signature_request.activated`, `.done`, `.expired`, `.declined`,
@@ -41,22 +43,12 @@ export type YousignSignerEventName = (typeof YOUSIGN_TOPICS)['signer'][number];
 /** Topic -> the event names it groups. */
 export type YousignTopicEvents = { [T in YousignTopic]: (typeof YOUSIGN_TOPICS)[T][number] };
 
+const catalog = eventCatalog(YOUSIGN_TOPICS, [['signature_request.', 'signature_request'], ['signer.', 'signer']]);
+
 /** Every known event name. */
-export const YOUSIGN_EVENTS: readonly YousignEventName[] = Object.values(YOUSIGN_TOPICS).flat();
+export const YOUSIGN_EVENTS: readonly YousignEventName[] = catalog.events;
 
-const topicOf = new Map<string, YousignTopic>();
-for (const [topic, names] of Object.entries(YOUSIGN_TOPICS) as Array<[YousignTopic, readonly string[]]>) {
-  for (const name of names) topicOf.set(name, topic);
-}
-
-export type YousignEventMatch =
-  | { known: true; name: YousignEventName; topic: YousignTopic }
-  | { known: false; name: string; topic: YousignTopic | undefined };
+export type YousignEventMatch = EventMatch<YousignEventName, YousignTopic>;
 
 /** Match a wire event name exactly; unknown ones get a topic by the part before the dot, when it is one of ours. */
-export function matchYousignEvent(name: string): YousignEventMatch {
-  const topic = topicOf.get(name);
-  if (topic !== undefined) return { known: true, name: name as YousignEventName, topic };
-  const prefix = name.slice(0, name.indexOf('.'));
-  return { known: false, name, topic: prefix === 'signature_request' || prefix === 'signer' ? prefix : undefined };
-}
+export const matchYousignEvent: (name: string) => YousignEventMatch = catalog.match;
