@@ -1,5 +1,5 @@
 import { createServer, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listenOnLoopback } from './loopback.js';
 import { dropboxSignEventHash } from '@countersign/core/dropbox-sign';
 
 /** A callback as Dropbox Sign sends it: ready for `receiver.handle({ endpoint, ...delivery })` or an HTTP client. */
@@ -153,13 +153,9 @@ export async function fakeDropboxSignApi(options: FakeDropboxSignApiOptions = {}
     if (found === undefined) return reply(404, { error: { error_msg: 'Not found', error_name: 'not_found' } });
     reply(200, { signature_request: found, warnings: [] });
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
+  const loopback = await listenOnLoopback(server);
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: loopback.url,
     apiKey,
     calls,
     set(request) {
@@ -171,11 +167,6 @@ export async function fakeDropboxSignApi(options: FakeDropboxSignApiOptions = {}
     setMode(next) {
       mode = next;
     },
-    close() {
-      return new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
-    },
+    close: loopback.close,
   };
 }

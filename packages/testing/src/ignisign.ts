@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { listenOnLoopback } from './loopback.js';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { IgnisignAppEnv } from '@countersign/core';
 import type { IgnisignMsgNature } from '@countersign/core/ignisign';
 
@@ -166,14 +166,10 @@ export async function fakeIgnisignApi(options: FakeIgnisignApiOptions = {}): Pro
       reply(200, { isValid });
     })().catch(() => res.destroy());
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
+  const loopback = await listenOnLoopback(server);
 
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: loopback.url,
     apiKey,
     calls,
     addToken(token) {
@@ -189,11 +185,6 @@ export async function fakeIgnisignApi(options: FakeIgnisignApiOptions = {}): Pro
       mode = 'ok';
       for (const resolve of held.splice(0)) resolve();
     },
-    close() {
-      return new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
-    },
+    close: loopback.close,
   };
 }

@@ -1,5 +1,5 @@
 import { createServer, type IncomingHttpHeaders, type IncomingMessage } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listenOnLoopback } from '../loopback.js';
 
 /** A request to a stand-in platform API, read in full (bounded). */
 export interface StandInRequest {
@@ -88,23 +88,15 @@ export async function startStandIn(handle: (request: StandInRequest) => StandInA
       res.destroy();
     });
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
+  const loopback = await listenOnLoopback(server);
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: loopback.url,
     calls,
     throttle(count, seconds = 0) {
       throttled = count;
       retryAfter = seconds;
     },
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
+    close: loopback.close,
   };
 }
 
