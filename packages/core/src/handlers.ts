@@ -143,8 +143,9 @@ export function createHandlers<const E extends Platforms>(platforms: E, options:
       const fields = { endpoint: queued.endpoint, event: queued.name, id: queued.id, attempt: info.attempt, maxAttempts: info.maxAttempts, willRetry, err: error };
       const replay = info.replay ?? `receiver.replay(${JSON.stringify(queued.id)})`;
       if (invalid !== undefined) {
+        // The message names the failing fields (the dead letter keeps them as `details`); a stack would only point here.
         logger.error(
-          { ...fields, deadLetter: true, replay, issues: invalid.details },
+          { ...fields, err: { code: invalid.code, message: invalid.message }, deadLetter: true, replay },
           `${queued.id} does not match the ${queued.endpoint} schema, so no handler ran: it is a dead letter now (not retried). Fix the schema (or the provider's validate), then replay it with: ${replay}`,
         );
       } else if (willRetry) logger.error(fields, `handler failed on attempt ${info.attempt} of ${info.maxAttempts}; it will be retried`);
