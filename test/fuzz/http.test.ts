@@ -1,6 +1,6 @@
 /**
- * The same fuzzed deliveries over real HTTP, through every adapter of the conformance suite (Express 5 and 4,
- * Fastify, node:http, Fetch), each listening on 127.0.0.1:0, with a fresh receiver per delivery. Ignisign tokens
+ * The same fuzzed deliveries of every platform's kit over real HTTP, through every adapter of the conformance suite
+ * (Express 5 and 4, Fastify, node:http, Fetch), each listening on 127.0.0.1:0, with a fresh receiver per delivery. Ignisign tokens
  * are checked by the stand-in of Ignisign's verification API from @countersign/testing.
  */
 import fc from 'fast-check';
@@ -8,12 +8,52 @@ import { afterAll, beforeAll, describe } from 'vitest';
 import { createReceiver, ignisignApi, silentLogger, type AnyReceiver, type WebhookRequest, type WebhookResponse } from '@countersign/core';
 import { fakeIgnisignApi, type FakeIgnisignApi } from '@countersign/testing';
 import { adapters, type RunningAdapter } from '../conformance/adapters.js';
-import { adobeKit, adobeOAuthKit, docstudioKit, ignisignKit, oauthCredential, runContext, signitKit, type Kit, type RunContext } from './kits.js';
+import {
+  adobeKit,
+  adobeOAuthKit,
+  boldsignKit,
+  docstudioKit,
+  docusignKit,
+  dropboxSignKit,
+  ignisignKit,
+  oauthCredential,
+  pandadocKit,
+  runContext,
+  signitKit,
+  yousignKit,
+  type Kit,
+  type RunContext,
+} from './kits.js';
 import type { HeaderRecord } from './mutations.js';
 import { build, checkDispatch, deliverySpec, hugeIdSpec, type Built, type DeliverySpec } from './properties.js';
-import { bounded, capturingLogger, checkAll, checkAnswer, checkHeaders, errorOf, httpAgent, httpRequest, property, PropertyViolation, type WireAnswer } from './support.js';
+import {
+  bounded,
+  capturingLogger,
+  checkAll,
+  checkAnswer,
+  checkHeaders,
+  deliveryReporter,
+  errorOf,
+  httpAgent,
+  httpRequest,
+  property,
+  PropertyViolation,
+  type DeliveryReport,
+  type WireAnswer,
+} from './support.js';
 
-const kits = { adobe: adobeKit, 'adobe-oauth': adobeOAuthKit, signit: signitKit, docstudio: docstudioKit, ignisign: ignisignKit } as const;
+const kits = {
+  adobe: adobeKit,
+  'adobe-oauth': adobeOAuthKit,
+  signit: signitKit,
+  docstudio: docstudioKit,
+  ignisign: ignisignKit,
+  docusign: docusignKit,
+  'dropbox-sign': dropboxSignKit,
+  yousign: yousignKit,
+  pandadoc: pandadocKit,
+  boldsign: boldsignKit,
+} as const;
 type KitName = keyof typeof kits;
 
 interface WireCase {
@@ -35,6 +75,11 @@ const anyKit = (spec: <C>(kit: Kit<C>) => fc.Arbitrary<DeliverySpec<C>>): fc.Arb
     wireCase('signit', signitKit, spec),
     wireCase('docstudio', docstudioKit, spec),
     wireCase('ignisign', ignisignKit, spec),
+    wireCase('docusign', docusignKit, spec),
+    wireCase('dropbox-sign', dropboxSignKit, spec),
+    wireCase('yousign', yousignKit, spec),
+    wireCase('pandadoc', pandadocKit, spec),
+    wireCase('boldsign', boldsignKit, spec),
   );
 
 let current: AnyReceiver | undefined;
@@ -90,13 +135,14 @@ function sendable(headers: HeaderRecord): HeaderRecord {
   return Object.fromEntries(entries.map(([name, value]) => [name, typeof value === 'string' ? one(value) : value.map(one)]));
 }
 
-async function overHttp(wire: WireCase): Promise<{ built: Built; run: RunContext; answer: WireAnswer; dispatched: number; deadLettered: number }> {
+async function overHttp(wire: WireCase): Promise<{ built: Built; run: RunContext; answer: WireAnswer; dispatched: number; deadLettered: number; delivery: DeliveryReport }> {
   const kit = kits[wire.kit] as unknown as Kit<unknown>;
   const adapter = running.get(wire.adapter) as RunningAdapter;
   const run = runContext();
   if (wire.kit === 'ignisign') viaStandIn(run);
   const built = await build(kit, wire.spec, run);
-  const receiver = createReceiver({ endpoints: { [kit.endpoint]: kit.provider(built.fixture, run) }, logger: capturingLogger().logger });
+  const { observer, report } = deliveryReporter();
+  const receiver = createReceiver({ endpoints: { [kit.endpoint]: kit.provider(built.fixture, run) }, logger: capturingLogger().logger, observers: [observer] });
   let dispatched = 0;
   let deadLettered = 0;
   receiver.onAny(() => {
@@ -108,12 +154,14 @@ async function overHttp(wire: WireCase): Promise<{ built: Built; run: RunContext
   current = receiver;
   let answer: WireAnswer;
   try {
-    answer = await httpRequest(agent, `${adapter.url}/${kit.endpoint}`, { method: built.method, headers: sendable(built.headers), body: built.body });
+    // PandaDoc's signature travels in the query string, after the path.
+    const url = `${adapter.url}/${kit.endpoint}${built.query === undefined ? '' : `?${built.query}`}`;
+    answer = await httpRequest(agent, url, { method: built.method, headers: sendable(built.headers), body: built.body });
   } finally {
     current = undefined;
     await bounded('receiver.close()', receiver.close(), 30_000);
   }
-  return { built, run, answer, dispatched, deadLettered };
+  return { built, run, answer, dispatched, deadLettered, delivery: report };
 }
 
 const mutated = anyKit((kit) => deliverySpec(kit, { wire: true }));
@@ -126,8 +174,8 @@ describe('fuzz: every adapter over real HTTP', () => {
   });
 
   property('http: nothing without the correct credential is dispatched; with it, at most once', mutated, async (wire) => {
-    const { built, run, answer, dispatched, deadLettered } = await overHttp(wire);
-    checkDispatch(built, { answer, dispatched, deadLettered }, run);
+    const { built, run, answer, dispatched, deadLettered, delivery } = await overHttp(wire);
+    checkDispatch(built, { answer, dispatched, deadLettered, delivery }, run);
   });
 
   property(
@@ -155,11 +203,11 @@ describe('fuzz: every adapter over real HTTP', () => {
     'http: 1-5 MB ids and names get a well-formed answer with valid headers, dispatched at most once',
     anyKit((kit) => hugeIdSpec(kit, { wire: true })),
     async (wire) => {
-      const { built, run, answer, dispatched, deadLettered } = await overHttp(wire);
+      const { built, run, answer, dispatched, deadLettered, delivery } = await overHttp(wire);
       checkAll({
         answer: () => checkAnswer(answer, built.method),
         headers: () => checkHeaders(answer),
-        dispatch: () => checkDispatch(built, { answer, dispatched, deadLettered }, run),
+        dispatch: () => checkDispatch(built, { answer, dispatched, deadLettered, delivery }, run),
       });
     },
     { weight: 'heavy' },

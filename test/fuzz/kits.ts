@@ -6,26 +6,42 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import fc from 'fast-check';
-import { adobeSign, docstudio, ignisign, readHeaders, signit, type IgnisignAppEnv, type IgnisignTokenVerifier, type Provider } from '@countersign/core';
+import {
+  adobeSign,
+  boldsign,
+  docstudio,
+  docusign,
+  dropboxSign,
+  ignisign,
+  pandadoc,
+  readHeaders,
+  signit,
+  yousign,
+  type IgnisignAppEnv,
+  type IgnisignTokenVerifier,
+  type Provider,
+} from '@countersign/core';
 import { hostileText, setCredentialHeader, type CredentialHeaderOp, type HeaderRecord } from './mutations.js';
 
 export interface FixtureFile {
-  provider: 'adobe-sign' | 'ignisign' | 'signit' | 'docstudio';
+  provider: 'adobe-sign' | 'ignisign' | 'signit' | 'docstudio' | 'docusign' | 'dropbox-sign' | 'yousign' | 'pandadoc' | 'boldsign';
   name: string;
   credentials: Record<string, unknown>;
-  request: { method: string; headers: Record<string, string>; body: string };
-  expect: { accepted: boolean };
+  /** `query`: PandaDoc's `signature=<hex>` (the kit computes its own over the fuzzed bytes). */
+  request: { method: string; headers: Record<string, string>; body: string; query?: string };
+  expect: { accepted: boolean; event?: string };
 }
 
 const root = new URL('../fixtures/', import.meta.url);
 
-export function loadFixtures(platform: FixtureFile['provider']): FixtureFile[] {
+/** The accepted fixtures of a platform, without the verification pings it answers without queuing (`skipEvents`). */
+export function loadFixtures(platform: FixtureFile['provider'], skipEvents: readonly string[] = []): FixtureFile[] {
   const dir = new URL(`${platform}/`, root);
   return readdirSync(dir)
     .filter((name) => name.endsWith('.json'))
     .sort()
     .map((name) => JSON.parse(readFileSync(new URL(name, dir), 'utf8')) as FixtureFile)
-    .filter((fixture) => fixture.expect.accepted);
+    .filter((fixture) => fixture.expect.accepted && !skipEvents.includes(fixture.expect.event ?? ''));
 }
 
 /** Per-run state a kit may need: the tokens its verifier accepts, and what the verifier was asked. */
@@ -84,6 +100,14 @@ export interface Kit<C> {
   bodyCredential?(document: unknown, credential: C, fixture: FixtureFile, run: RunContext): unknown;
   /** For credentials carried in headers: set them, computed over the final bytes and headers. */
   headerCredential?(input: CredentialInput<C>): Promise<void> | void;
+  /** For credentials carried in the query string (PandaDoc's `?signature=`): the query, computed over the final bytes. */
+  queryCredential?(input: CredentialInput<C>): string | undefined;
+  /** The fixture's document when its body is not plain JSON (Dropbox Sign's multipart `json` field). */
+  parseBody?(fixture: FixtureFile): unknown;
+  /** The body bytes of a serialized document when it is not sent as plain JSON (Dropbox Sign: a multipart form). */
+  wrapBody?(json: string, fixture: FixtureFile): string;
+  /** Whether one delivery may carry several events (PandaDoc's array), each queued on its own. */
+  readonly batch?: boolean;
   /** Whether the delivery as sent carries the correct credential. `false` means it must never be dispatched. */
   credentialed(input: CredentialInput<C>): boolean;
 }
@@ -512,4 +536,241 @@ export const ignisignKit: Kit<IgnisignCredential> = {
     const { verificationToken, appId, appEnv } = document as Record<string, unknown>;
     return typeof verificationToken === 'string' && run.tokens.has(verificationToken) && appId === fixture.credentials.appId && appEnv === fixture.credentials.appEnv;
   },
+};
+
+// ---------------------------------------------------------------------------------------------------------------
+// The platforms that sign the raw body with an HMAC (DocuSign, Yousign, PandaDoc, BoldSign) share one credential
+// vocabulary: the correct key, another configured key (rotation), or a signature that must not verify.
+
+export type HmacCredential =
+  | { mode: 'valid' | 'otherKey' | 'alongsideWrong' | 'missing' | 'wrongKey' | 'tampered' | 'truncated' | 'stale' }
+  | { mode: 'garbage'; value: string };
+
+/** Modes whose signature verifies: the last configured key, the first one, or a wrong signature next to a right one. */
+const HMAC_VALID = new Set(['valid', 'otherKey', 'alongsideWrong']);
+
+export const hmacCredential: fc.Arbitrary<HmacCredential> = fc.oneof(
+  { weight: 8, arbitrary: fc.constantFrom<HmacCredential>({ mode: 'valid' }, { mode: 'otherKey' }, { mode: 'alongsideWrong' }) },
+  { weight: 3, arbitrary: fc.constantFrom<HmacCredential>({ mode: 'missing' }, { mode: 'wrongKey' }, { mode: 'tampered' }, { mode: 'truncated' }, { mode: 'stale' }) },
+  { weight: 1, arbitrary: fc.record({ mode: fc.constant('garbage' as const), value: hostileText({ maxLength: 80 }) }) },
+);
+
+const keysOf = (fixture: FixtureFile, name: string): string[] => {
+  const value = fixture.credentials[name];
+  return typeof value === 'string' ? [value] : strings(value);
+};
+
+/** The key a mode signs with (`undefined`: no signature), and whether the body is signed with a byte added. */
+function hmacKey(credential: HmacCredential, keys: readonly string[]): { key: string; tamper: boolean } | undefined {
+  const last = keys.at(-1) ?? '';
+  switch (credential.mode) {
+    case 'valid':
+    case 'alongsideWrong':
+    case 'truncated':
+    case 'stale':
+      return { key: last, tamper: false };
+    case 'otherKey':
+      return { key: keys[0] ?? last, tamper: false };
+    case 'wrongKey':
+      return { key: `${last}x`, tamper: false };
+    case 'tampered':
+      return { key: last, tamper: true };
+    case 'missing':
+    case 'garbage':
+      return undefined;
+  }
+}
+
+const withSpace = (body: Uint8Array): Uint8Array => new Uint8Array([...body, 0x20]);
+const hmacSha256 = (key: string, ...parts: Array<string | Uint8Array>): Buffer => {
+  const mac = createHmac('sha256', key);
+  for (const part of parts) mac.update(part);
+  return mac.digest();
+};
+
+/** Whether the signature verifies; `stale` (an hour-old timestamp) only matters where the signature is timestamped. */
+const hmacVerifies = (credential: HmacCredential, timestamped: boolean): boolean => HMAC_VALID.has(credential.mode) || (!timestamped && credential.mode === 'stale');
+const hmacCredentialed =
+  (timestamped: boolean) =>
+  ({ credential, op }: { credential: HmacCredential; op: CredentialHeaderOp }): boolean =>
+    hmacVerifies(credential, timestamped) && op !== 'remove';
+
+// ---------------------------------------------------------------------------------------------------------------
+// DocuSign Connect: X-DocuSign-Signature-N, base64 HMAC-SHA256 of the raw body with an HMAC key (as UTF-8 text)
+
+const DOCUSIGN_HEADERS = ['x-docusign-signature-1', 'x-docusign-signature-2'];
+
+export const docusignKit: Kit<HmacCredential> = {
+  name: 'docusign',
+  endpoint: 'docusign',
+  fixtures: loadFixtures('docusign'),
+  idPaths: [['event'], ['generatedDateTime'], ['data', 'accountId'], ['data', 'envelopeId'], ['data', 'recipientId'], ['data', 'envelopeSummary', 'status']],
+  arrayPaths: [['data', 'envelopeSummary', 'recipients', 'signers'], ['data', 'envelopeSummary', 'envelopeDocuments']],
+  credential: hmacCredential,
+  valid: { mode: 'valid' },
+  credentialHeaders: DOCUSIGN_HEADERS,
+  provider: (fixture) => docusign({ hmacKeys: keysOf(fixture, 'hmacKeys') }),
+  headerCredential({ fixture, credential, op, headers, body }) {
+    const signing = hmacKey(credential, keysOf(fixture, 'hmacKeys'));
+    let value = signing === undefined ? undefined : hmacSha256(signing.key, signing.tamper ? withSpace(body) : body).toString('base64');
+    if (credential.mode === 'truncated') value = value?.slice(0, 20);
+    if (credential.mode === 'garbage') value = credential.value;
+    // Several keys active: one header per key, any one verifies.
+    if (credential.mode === 'alongsideWrong') {
+      setCredentialHeader(headers, 'x-docusign-signature-1', hmacSha256('not-a-configured-key', body).toString('base64'), 'none');
+      setCredentialHeader(headers, 'x-docusign-signature-2', value, op);
+    } else {
+      setCredentialHeader(headers, 'x-docusign-signature-1', value, op);
+    }
+  },
+  credentialed: hmacCredentialed(false),
+};
+
+// ---------------------------------------------------------------------------------------------------------------
+// Yousign: X-Yousign-Signature-256, `sha256=` + hex HMAC-SHA256 of the raw body with the subscription's secret
+
+const YOUSIGN_HEADER = 'x-yousign-signature-256';
+
+export const yousignKit: Kit<HmacCredential> = {
+  name: 'yousign',
+  endpoint: 'yousign',
+  fixtures: loadFixtures('yousign'),
+  idPaths: [['event_id'], ['event_name'], ['event_time'], ['subscription_id'], ['data', 'signature_request', 'id'], ['data', 'signer', 'id'], ['data', 'signature_request', 'status']],
+  arrayPaths: [['data', 'signature_request', 'signers'], ['data', 'signature_request', 'documents']],
+  credential: hmacCredential,
+  valid: { mode: 'valid' },
+  credentialHeaders: [YOUSIGN_HEADER],
+  provider: (fixture) => yousign({ secrets: keysOf(fixture, 'secrets') }),
+  headerCredential({ fixture, credential, op, headers, body }) {
+    const signing = hmacKey(credential, keysOf(fixture, 'secrets'));
+    let value = signing === undefined ? undefined : `sha256=${hmacSha256(signing.key, signing.tamper ? withSpace(body) : body).toString('hex')}`;
+    if (credential.mode === 'truncated') value = value?.slice(0, 30);
+    if (credential.mode === 'garbage') value = credential.value;
+    // Yousign sends one signature: "next to a wrong one" is the right one alone here.
+    setCredentialHeader(headers, YOUSIGN_HEADER, value, op);
+  },
+  credentialed: hmacCredentialed(false),
+};
+
+// ---------------------------------------------------------------------------------------------------------------
+// PandaDoc: `?signature=` hex HMAC-SHA256 of the raw body with a shared key; the body is an array of notifications
+
+export const pandadocKit: Kit<HmacCredential> = {
+  name: 'pandadoc',
+  endpoint: 'pandadoc',
+  fixtures: loadFixtures('pandadoc'),
+  idPaths: [['0', 'event'], ['0', 'data', 'id'], ['0', 'data', 'status'], ['0', 'data', 'name'], ['0', 'data', 'date_modified'], ['1', 'event']],
+  arrayPaths: [['0', 'data', 'recipients'], ['0', 'data', 'tokens'], ['0', 'data', 'fields']],
+  credential: hmacCredential,
+  valid: { mode: 'valid' },
+  credentialHeaders: [],
+  batch: true,
+  provider: (fixture) => pandadoc({ sharedKeys: keysOf(fixture, 'sharedKeys') }),
+  queryCredential({ fixture, credential, body }) {
+    const signing = hmacKey(credential, keysOf(fixture, 'sharedKeys'));
+    let value = signing === undefined ? undefined : hmacSha256(signing.key, signing.tamper ? withSpace(body) : body).toString('hex');
+    if (credential.mode === 'truncated') value = value?.slice(0, 40);
+    if (credential.mode === 'garbage') return new URLSearchParams({ signature: credential.value }).toString();
+    if (value === undefined) return undefined;
+    // A URL registered with a signature of its own: PandaDoc's is the second.
+    if (credential.mode === 'alongsideWrong') return `signature=${hmacSha256('not-a-shared-key', body).toString('hex')}&signature=${value}`;
+    return `signature=${value}`;
+  },
+  credentialed: ({ credential }) => hmacVerifies(credential, false),
+};
+
+// ---------------------------------------------------------------------------------------------------------------
+// BoldSign: X-BoldSign-Signature `t=<unix>, s0=<hex HMAC-SHA256 of "<t>.<body>">[, s1=...]`, t within 300 s
+
+const BOLDSIGN_HEADER = 'x-boldsign-signature';
+/** The clock the kit's endpoint runs on: each fixture's own `now`. */
+const boldsignNow = (fixture: FixtureFile): number => (typeof fixture.credentials.now === 'number' ? fixture.credentials.now : 1_742_020_000);
+
+export const boldsignKit: Kit<HmacCredential> = {
+  name: 'boldsign',
+  endpoint: 'boldsign',
+  // The dashboard's Verification ping is answered and never queued: the properties are about events.
+  fixtures: loadFixtures('boldsign', ['Verification']),
+  idPaths: [['event', 'id'], ['event', 'eventType'], ['event', 'clientId'], ['data', 'documentId'], ['data', 'status'], ['data', 'messageTitle'], ['context', 'actor', 'id']],
+  arrayPaths: [['data', 'signerDetails'], ['data', 'documentFiles'], ['data', 'labels']],
+  credential: hmacCredential,
+  valid: { mode: 'valid' },
+  credentialHeaders: [BOLDSIGN_HEADER],
+  provider: (fixture) => boldsign({ secrets: keysOf(fixture, 'secrets'), now: () => boldsignNow(fixture) * 1000 }),
+  headerCredential({ fixture, credential, op, headers, body }) {
+    const t = credential.mode === 'stale' ? boldsignNow(fixture) - 3600 : boldsignNow(fixture) - 2;
+    const signing = hmacKey(credential, keysOf(fixture, 'secrets'));
+    const sign = (key: string, bytes: Uint8Array): string => hmacSha256(key, `${t}.`, bytes).toString('hex');
+    let value: string | undefined;
+    if (credential.mode === 'garbage') value = credential.value;
+    else if (signing !== undefined) {
+      const s = sign(signing.key, signing.tamper ? withSpace(body) : body);
+      // While a secret is rolled, s0 is the new secret's and s1 the previous one's: either verifies.
+      value = credential.mode === 'alongsideWrong' ? `t=${t}, s0=${sign('not-a-configured-secret', body)}, s1=${s}` : `t=${t}, s0=${credential.mode === 'truncated' ? s.slice(0, 32) : s}`;
+    }
+    setCredentialHeader(headers, BOLDSIGN_HEADER, value, op);
+  },
+  credentialed: hmacCredentialed(true),
+};
+
+// ---------------------------------------------------------------------------------------------------------------
+// Dropbox Sign: `event.event_hash` = hex HMAC-SHA256 of `event_time + event_type` with the API key, inside the
+// callback document sent as the `json` field of a multipart form. The hash does not cover the rest of the body.
+
+export type DropboxSignCredential = { mode: 'valid' | 'missing' | 'wrongKey' | 'otherEvent' | 'number' } | { mode: 'garbage'; value: string };
+
+export const dropboxSignCredential: fc.Arbitrary<DropboxSignCredential> = fc.oneof(
+  { weight: 8, arbitrary: fc.constant<DropboxSignCredential>({ mode: 'valid' }) },
+  { weight: 3, arbitrary: fc.constantFrom<DropboxSignCredential>({ mode: 'missing' }, { mode: 'wrongKey' }, { mode: 'otherEvent' }, { mode: 'number' }) },
+  { weight: 1, arbitrary: fc.record({ mode: fc.constant('garbage' as const), value: hostileText({ maxLength: 80 }) }) },
+);
+
+const MULTIPART_JSON = /\r\nContent-Disposition: form-data; name="json"\r\n\r\n([\s\S]*?)\r\n--/;
+const boundaryOf = (fixture: FixtureFile): string => /boundary=(.+)$/.exec(fixture.request.headers['content-type'] ?? '')?.[1] ?? 'CountersignFuzzBoundary';
+
+export const dropboxSignKit: Kit<DropboxSignCredential> = {
+  name: 'dropbox-sign',
+  endpoint: 'dropbox-sign',
+  fixtures: loadFixtures('dropbox-sign'),
+  idPaths: [['event', 'event_type'], ['event', 'event_time'], ['account_guid'], ['event', 'event_metadata', 'related_signature_id'], ['signature_request', 'signature_request_id'], ['signature_request', 'title']],
+  arrayPaths: [['signature_request', 'signatures'], ['signature_request', 'custom_fields'], ['signature_request', 'cc_email_addresses']],
+  credential: dropboxSignCredential,
+  valid: { mode: 'valid' },
+  credentialHeaders: [],
+  provider: (fixture) => dropboxSign({ apiKey: text(fixture.credentials.apiKey) }),
+  parseBody(fixture) {
+    const json = MULTIPART_JSON.exec(fixture.request.body)?.[1];
+    return JSON.parse(json ?? fixture.request.body) as unknown;
+  },
+  wrapBody: (json, fixture) => `--${boundaryOf(fixture)}\r\nContent-Disposition: form-data; name="json"\r\n\r\n${json}\r\n--${boundaryOf(fixture)}--\r\n`,
+  bodyCredential(document, credential, fixture) {
+    if (typeof document !== 'object' || document === null || Array.isArray(document)) return document;
+    const event = (document as { event?: unknown }).event;
+    if (typeof event !== 'object' || event === null || Array.isArray(event)) return document;
+    const out: Record<string, unknown> = { ...event };
+    const apiKey = text(fixture.credentials.apiKey);
+    const hash = (key: string, type: unknown): string => hmacSha256(key, `${String(out.event_time)}${String(type)}`).toString('hex');
+    switch (credential.mode) {
+      case 'valid':
+        out.event_hash = hash(apiKey, out.event_type);
+        break;
+      case 'missing':
+        delete out.event_hash;
+        break;
+      case 'wrongKey':
+        out.event_hash = hash(`${apiKey}x`, out.event_type);
+        break;
+      case 'otherEvent':
+        out.event_hash = hash(apiKey, `${String(out.event_type)}_x`);
+        break;
+      case 'number':
+        out.event_hash = 12345;
+        break;
+      case 'garbage':
+        out.event_hash = credential.value;
+        break;
+    }
+    return { ...document, event: out };
+  },
+  credentialed: ({ credential }) => credential.mode === 'valid',
 };

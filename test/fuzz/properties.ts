@@ -44,6 +44,7 @@ import {
   PropertyViolation,
   serializeRecord,
   type Answer,
+  type DeliveryReport,
   type Outcome,
 } from './support.js';
 
@@ -82,8 +83,12 @@ export interface Built {
   method: string;
   headers: HeaderRecord;
   body: Uint8Array;
+  /** The query string sent after the path (PandaDoc's `signature=`), when the kit puts its credential there. */
+  query: string | undefined;
   /** Whether the delivery carries the correct credential; when not, it must never be dispatched. */
   credentialed: boolean;
+  /** Whether one delivery may carry several events (each queued, and dispatched, on its own). */
+  batch: boolean;
 }
 
 function bodyBytes<C>(kit: Kit<C>, spec: DeliverySpec<C>, fixture: FixtureFile, run: RunContext): Uint8Array {
@@ -92,14 +97,15 @@ function bodyBytes<C>(kit: Kit<C>, spec: DeliverySpec<C>, fixture: FixtureFile, 
   const document = (value: unknown): Uint8Array => {
     const withCredential = kit.bodyCredential ? kit.bodyCredential(value, spec.credential, fixture, run) : value;
     const collapsed = kit.collapse ? kit.collapse(withCredential, (inner) => serialize(inner, deep)) : withCredential;
-    return encoder.encode(serialize(collapsed, deep));
+    const json = serialize(collapsed, deep);
+    return encoder.encode(kit.wrapBody ? kit.wrapBody(json, fixture) : json);
   };
   const { body } = spec;
   switch (body.kind) {
     case 'fixture': {
       // Untouched documents keep the fixture's exact bytes (its spacing, its escapes).
       if (body.json.length === 0 && kit.bodyCredential === undefined) return applyByteEdits(encoder.encode(fixture.request.body), body.bytes);
-      const parsed: unknown = JSON.parse(fixture.request.body);
+      const parsed: unknown = kit.parseBody ? kit.parseBody(fixture) : JSON.parse(fixture.request.body);
       const expanded = kit.expand ? kit.expand(parsed) : parsed;
       return applyByteEdits(document(applyJsonEdits(expanded, body.json, deep)), body.bytes);
     }
@@ -123,16 +129,22 @@ export async function build<C>(kit: Kit<C>, spec: DeliverySpec<C>, run: RunConte
   const headers = applyHeaderEdits(base, spec.headers, body.byteLength);
   const input = { fixture, credential: spec.credential, op: spec.op, method: spec.method, headers, body, run };
   await kit.headerCredential?.(input);
-  return { fixture, method: spec.method, headers, body, credentialed: kit.credentialed(input) };
+  const query = kit.queryCredential?.(input);
+  return { fixture, method: spec.method, headers, body, query, credentialed: kit.credentialed(input), batch: kit.batch === true };
 }
 
 /**
  * What a delivery may cause: nothing dispatched (nor dead-lettered) without the correct credential (nor a 2xx to a
  * POST); at most one dispatch; a 2xx to a POST is exactly one event that was either dispatched or, when its payload
  * fails the full schema (checked before the handlers, not before the acknowledgement), dead-lettered (the receiver
- * is fresh, so never a duplicate); a 4xx none.
+ * is fresh, so never a duplicate); a 4xx none. A verification ping the platform sends (answered, nothing queued)
+ * reaches nothing; a batch (PandaDoc's array) reaches the handlers once per event it queued.
  */
-export function checkDispatch(built: Built, outcome: { answer: Answer; dispatched: number; deadLettered: number }, run?: RunContext): void {
+export function checkDispatch(
+  built: Built,
+  outcome: { answer: Answer; dispatched: number; deadLettered: number; delivery?: DeliveryReport | undefined },
+  run?: RunContext,
+): void {
   const { answer, dispatched, deadLettered } = outcome;
   const post = built.method.toUpperCase() === 'POST';
   const ok = answer.status >= 200 && answer.status < 300;
@@ -145,9 +157,15 @@ export function checkDispatch(built: Built, outcome: { answer: Answer; dispatche
   if (run !== undefined && reached > 0 && run.verifier.accepted === 0 && built.fixture.provider === 'ignisign') {
     say('an Ignisign delivery reached the handlers (or the dead letters) without its token being verified');
   }
-  if (reached > 1) say('one delivery reached the handlers (or the dead letters) more than once');
+  if (!built.batch && reached > 1) say('one delivery reached the handlers (or the dead letters) more than once');
   if (!post && reached > 0) say(`a ${built.method} request reached the handlers (or the dead letters)`);
-  if (post && ok && reached !== 1) say('an acknowledged POST was not dispatched (or dead-lettered) exactly once');
+  const report = outcome.delivery;
+  if (report?.outcome === 'answered') {
+    if (reached > 0) say('a verification ping (answered, nothing queued) reached the handlers (or the dead letters)');
+  } else if (built.batch) {
+    const queued = report?.queued ?? 0;
+    if (post && ok && (queued < 1 || reached !== queued)) say(`an acknowledged batch that queued ${queued} event(s) was not dispatched (or dead-lettered) once per event`);
+  } else if (post && ok && reached !== 1) say('an acknowledged POST was not dispatched (or dead-lettered) exactly once');
   if (answer.status >= 400 && answer.status < 500 && reached > 0) say('a refused (4xx) delivery reached the handlers (or the dead letters)');
 }
 
@@ -162,7 +180,7 @@ export async function handleSpec<C>(kit: Kit<C>, spec: DeliverySpec<C>, logger: 
   const run = runContext();
   const built = await build(kit, spec, run);
   const provider: Provider = kit.provider(built.fixture, run);
-  const request = { method: built.method, endpoint: endpointPath(kit.endpoint, spec.endpoint), headers: built.headers, body: bodyInput(built.body, spec.form) };
+  const request = { method: built.method, endpoint: endpointPath(kit.endpoint, spec.endpoint), headers: built.headers, body: bodyInput(built.body, spec.form), query: built.query };
   const outcome = await deliverOnce({ [kit.endpoint]: provider }, request, { logger, maxBodyBytes: spec.maxBodyBytes });
   return { built, run, outcome };
 }
@@ -325,7 +343,7 @@ export function providerProperties<C>(kit: Kit<C>, options: { config: fc.Arbitra
       }
       const run = runContext();
       const built = await build(kit, spec, run);
-      const outcome = await deliverOnce({ [kit.endpoint]: provider }, { method: 'POST', endpoint: kit.endpoint, headers: built.headers, body: built.body }, { logger: quiet() });
+      const outcome = await deliverOnce({ [kit.endpoint]: provider }, { method: 'POST', endpoint: kit.endpoint, headers: built.headers, body: built.body, query: built.query }, { logger: quiet() });
       if (outcome.dispatched + outcome.deadLettered > 0 || outcome.answer.status < 300) {
         throw new PropertyViolation(`an endpoint configured with ${describeOptions(config.options)} accepted a delivery without any credential (HTTP ${outcome.answer.status}, dispatched ${outcome.dispatched}×)`);
       }

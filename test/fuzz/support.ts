@@ -6,7 +6,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import fc from 'fast-check';
 import { expect, it } from 'vitest';
-import { createReceiver, ErrorCodes, type Endpoints, type Logger, type WebhookRequest, type WebhookResponse } from '@countersign/core';
+import { createReceiver, ErrorCodes, type DeliveryOutcome, type Endpoints, type Logger, type ReceiverObserver, type WebhookRequest, type WebhookResponse } from '@countersign/core';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Runs and seeds
@@ -256,6 +256,27 @@ export interface Outcome {
    * handlers, they became dead letters (`onError` heard them), never handled.
    */
   deadLettered: number;
+  /** How the receiver says the delivery ended, and how many of its events it queued (none for a verification ping). */
+  delivery: DeliveryReport;
+}
+
+export interface DeliveryReport {
+  outcome: DeliveryOutcome | undefined;
+  queued: number;
+}
+
+/** An observer that reports how the receiver's (one) delivery ended: its outcome and the events it queued. */
+export function deliveryReporter(): { observer: ReceiverObserver; report: DeliveryReport } {
+  const report: DeliveryReport = { outcome: undefined, queued: 0 };
+  const observer: ReceiverObserver = {
+    delivery: () => ({
+      end(result) {
+        report.outcome = result.outcome;
+        report.queued = result.events.filter((event) => event.dedupe === 'queued').length;
+      },
+    }),
+  };
+  return { observer, report };
 }
 
 /**
@@ -263,7 +284,8 @@ export interface Outcome {
  * rejects or does not settle.
  */
 export async function deliverOnce(endpoints: Endpoints, request: WebhookRequest, options: { logger: Logger; maxBodyBytes?: number | undefined }): Promise<Outcome> {
-  const receiver = createReceiver({ endpoints, logger: options.logger, maxBodyBytes: options.maxBodyBytes });
+  const { observer, report } = deliveryReporter();
+  const receiver = createReceiver({ endpoints, logger: options.logger, maxBodyBytes: options.maxBodyBytes, observers: [observer] });
   let dispatched = 0;
   let deadLettered = 0;
   receiver.onAny(() => {
@@ -291,7 +313,7 @@ export async function deliverOnce(endpoints: Endpoints, request: WebhookRequest,
     // Waits for the delivery's work and for the handlers of what it queued.
     await bounded('receiver.close()', receiver.close(), 30_000);
   }
-  return { answer, dispatched, deadLettered };
+  return { answer, dispatched, deadLettered, delivery: report };
 }
 
 function describeError(error: unknown): string {

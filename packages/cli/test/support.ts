@@ -10,7 +10,7 @@ const SERVER = fileURLToPath(new URL('../../../examples/express/src/server.ts', 
 /** The test's environment without anything the examples or the CLI read. */
 export const cleanEnv = (): Record<string, string> =>
   Object.fromEntries(
-    Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined && !/^(ADOBE_SIGN|IGNISIGN|SIGNIT|DOCSTUDIO|REDIS_URL|COUNTERSIGN|METRICS_PORT|LOG_LEVEL)/.test(e[0])),
+    Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined && !/^(ADOBE_SIGN|IGNISIGN|SIGNIT|DOCSTUDIO|DOCUSIGN|DROPBOX_SIGN|YOUSIGN|PANDADOC|BOLDSIGN|REDIS_URL|COUNTERSIGN|METRICS_PORT|LOG_LEVEL)/.test(e[0])),
   );
 
 export interface ExampleServer {

@@ -7,20 +7,30 @@ import { SignJWT, base64url } from 'jose';
 import { describe, expect, it } from 'vitest';
 import {
   adobeSign,
+  boldsign,
   createReceiver,
   docstudio,
+  docusign,
+  dropboxSign,
   forwardedFor,
   ignisign,
   jsonLogger,
   memoryDedupe,
   memoryQueue,
+  pandadoc,
   signit,
+  yousign,
   type DedupeStore,
   type Logger,
   type WebhookResponse, silentLogger } from '@countersign/core';
 import { adobeSignDelivery } from '../../testing/src/adobe-sign.js';
+import { boldsignDelivery } from '../../testing/src/boldsign.js';
 import { docstudioDelivery } from '../../testing/src/docstudio.js';
+import { docusignDelivery } from '../../testing/src/docusign.js';
+import { dropboxSignDelivery } from '../../testing/src/dropbox-sign.js';
+import { pandadocDelivery } from '../../testing/src/pandadoc.js';
 import { signitDelivery } from '../../testing/src/signit.js';
+import { yousignDelivery } from '../../testing/src/yousign.js';
 
 const CLIENT_ID = 'CBJCHBCAABAAhardening';
 const SIGNIT = { appId: 'app-1', appSecret: 'signit-secret' };
@@ -75,6 +85,66 @@ describe('hardening: an unbounded id cannot exhaust memory, the store or the log
     expect(ids[0]!.length).toBeLessThanOrEqual(200);
     expect(ids[0]).toMatch(/#[0-9a-f]{64}$/);
     expect(claimed.every((key) => key.length <= 'signit:'.length + 200)).toBe(true);
+  });
+});
+
+describe('hardening: the newer platforms bound ids and event names too, after their signature verified', () => {
+  const HUGE = 'x'.repeat(10_000_000);
+  const NAME = `EVENT_${'X'.repeat(5000)}`;
+  const SECRET = 'hardening-secret';
+  const endpoints = {
+    docusign: docusign({ hmacKeys: SECRET }),
+    'dropbox-sign': dropboxSign({ apiKey: SECRET }),
+    yousign: yousign({ secrets: SECRET }),
+    pandadoc: pandadoc({ sharedKeys: SECRET }),
+    boldsign: boldsign({ secrets: SECRET }),
+  };
+  const signatureRequest = (id: string) => ({ signature_request_id: id, title: 'Lease', signatures: [] });
+  // Each delivery is correctly signed: the refusal is the size of what it names, not the credential.
+  const cases: Array<[string, keyof typeof endpoints, () => Promise<{ method: string; headers: Record<string, string>; body: string; query?: string }>]> = [
+    // 4 MB: Connect writes the envelope id twice (in `uri` too), and 20 MB would be refused as too large (413) first.
+    ['a 4 MB DocuSign envelopeId', 'docusign', () => docusignDelivery({ hmacKeys: SECRET, event: 'envelope-completed', data: { envelopeId: HUGE.slice(0, 4_000_000) } })],
+    ['a 5000-character DocuSign event', 'docusign', () => docusignDelivery({ hmacKeys: SECRET, event: NAME.toLowerCase() })],
+    ['a 10 MB Dropbox Sign signature_request_id', 'dropbox-sign', () => dropboxSignDelivery({ apiKey: SECRET, eventType: 'signature_request_all_signed', signatureRequest: signatureRequest(HUGE) })],
+    ['a 5000-character Dropbox Sign event_type', 'dropbox-sign', () => dropboxSignDelivery({ apiKey: SECRET, eventType: NAME.toLowerCase() })],
+    ['a 10 MB Yousign event_id', 'yousign', () => yousignDelivery({ secret: SECRET, eventName: 'signature_request.done', eventId: HUGE })],
+    ['a 5000-character Yousign event_name', 'yousign', () => yousignDelivery({ secret: SECRET, eventName: `signer.${NAME}` })],
+    ['a 10 MB PandaDoc document id', 'pandadoc', () => pandadocDelivery({ sharedKey: SECRET, notifications: [{ event: 'document_state_changed', data: { id: HUGE, status: 'document.sent' } }] })],
+    ['a 5000-character PandaDoc event', 'pandadoc', () => pandadocDelivery({ sharedKey: SECRET, notifications: [{ event: NAME, data: { id: 'doc-1', status: 'document.sent' } }] })],
+    ['a 10 MB BoldSign event id', 'boldsign', () => boldsignDelivery({ secret: SECRET, eventType: 'Completed', id: HUGE, data: { documentId: 'doc-1' } })],
+    ['a 5000-character BoldSign eventType', 'boldsign', () => boldsignDelivery({ secret: SECRET, eventType: NAME, data: { documentId: 'doc-1' } })],
+  ];
+
+  it.each(cases)('refuses %s with 400, claims and queues nothing, and logs bounded lines', async (_case, endpoint, build) => {
+    const { logger, lines } = recordingLogger();
+    const claimed: string[] = [];
+    const dedupe = memoryDedupe();
+    const recording: DedupeStore = { ...dedupe, claim: (key, lease) => (claimed.push(key), dedupe.claim(key, lease)) };
+    const queue = memoryQueue();
+    const receiver = createReceiver({ endpoints, dedupe: recording, queue, logger });
+    let handled = 0;
+    receiver.onAny(() => void handled++);
+    const res = await receiver.handle({ endpoint, ...(await build()) });
+    await queue.idle();
+    expect([res.status, errorOf(res).code]).toEqual([400, 'PAYLOAD_INVALID']);
+    expect(res.body.length).toBeLessThan(2000);
+    expect([claimed, handled]).toEqual([[], 0]);
+    expect(Math.max(0, ...lines.map((l) => l.length))).toBeLessThan(4096);
+    await receiver.close();
+  });
+
+  it('never asks a per-account DocuSign key lookup about an accountId longer than 256 characters', async () => {
+    const asked: number[] = [];
+    const receiver = createReceiver({
+      logger: silentLogger,
+      endpoints: { docusign: docusign({ hmacKeys: (account: string) => (asked.push(account.length), account.length <= 256 ? SECRET : undefined) }) },
+    });
+    const res = await receiver.handle({ endpoint: 'docusign', ...(await docusignDelivery({ hmacKeys: SECRET, event: 'envelope-completed', data: { accountId: HUGE } })) });
+    expect(res.status).toBeGreaterThanOrEqual(400);
+    expect(res.status).toBeLessThan(500);
+    expect(asked.every((length) => length <= 256)).toBe(true);
+    expect(res.body.length).toBeLessThan(2000);
+    await receiver.close();
   });
 });
 

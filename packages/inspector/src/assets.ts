@@ -88,6 +88,7 @@ button.replay:hover { background: #fbeceb; }
 .kv td { font-family: ui-monospace, SFMono-Regular, Menlo, monospace; font-size: 12px; padding: 3px 8px; word-break: break-all; }
 .kv td:first-child { color: var(--muted); white-space: nowrap; }
 pre { background: #fff; border: 1px solid var(--line); padding: 10px; font-size: 12px; overflow: auto; max-height: 50vh; margin: 0; white-space: pre-wrap; word-break: break-all; }
+.stage { margin-left: 6px; font-size: 11px; padding: 0 6px; border-radius: 8px; background: var(--sel); color: var(--fg); }
 .ids { font-family: ui-monospace, SFMono-Regular, Menlo, monospace; font-size: 12px; word-break: break-all; }
 `;
 
@@ -166,7 +167,11 @@ export const APP_JS = `'use strict';
   function eventCell(d) {
     var td = el('td', 'events');
     if (d.events.length === 0) td.appendChild(el('span', 'muted', d.outcome === 'refused' ? '-' : d.outcome));
-    d.events.forEach(function (e) { td.appendChild(el('span', 'event', e.name)); });
+    d.events.forEach(function (e) {
+      var line = el('span', 'event', e.name);
+      if (e.stage) line.appendChild(el('span', 'stage', e.stage));
+      td.appendChild(line);
+    });
     return td;
   }
 
@@ -231,6 +236,7 @@ export const APP_JS = `'use strict';
       summary.events.forEach(function (e) {
         var p = el('p', 'ids');
         p.appendChild(el('strong', '', e.name + ' '));
+        if (e.stage) p.appendChild(el('span', 'stage', e.stage));
         p.appendChild(el('span', '', e.id + ' '));
         p.appendChild(el('span', handlerClass(e), handlerText(e)));
         if (e.error) p.appendChild(el('span', 'bad', ': ' + e.error));

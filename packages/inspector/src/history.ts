@@ -1,4 +1,4 @@
-import type { DeliveryResult, DeliveryStart, HandlerRunOutcome, HeadersInput } from '@countersign/core';
+import type { DeliveryResult, DeliveryStart, HandlerRunOutcome, HeadersInput, LifecycleStage } from '@countersign/core';
 
 /** What the page shows of an event's handlers. */
 export type HandlerState =
@@ -20,6 +20,11 @@ export interface EventSummary {
   maxAttempts: number | undefined;
   /** The last failure's message (clipped). */
   error: string | undefined;
+  /**
+   * The event's stage in the signing lifecycle (`sent`, `signed`, `completed`...), known once a handler run started;
+   * `null` before that, for events with no stage, and for payloads that failed their schema.
+   */
+  stage: LifecycleStage | null;
 }
 
 /** One delivery as the list shows it. */
@@ -151,6 +156,7 @@ export class History {
         attempt: undefined,
         maxAttempts: undefined,
         error: undefined,
+        stage: null,
       })),
       headers: headerEntries(start.headers),
       body: shown.body,
@@ -174,11 +180,22 @@ export class History {
     return detail;
   }
 
-  /** Record a handler run's outcome on the delivery that queued the event; that delivery, or undefined when forgotten. */
-  run(eventId: string, outcome: HandlerRunOutcome | 'pending', attempt: number | undefined, maxAttempts: number | undefined, error: unknown): DeliveryDetail | undefined {
+  /**
+   * Record a handler run's outcome (and the event's lifecycle stage, when known) on the delivery that queued the
+   * event; that delivery, or undefined when forgotten.
+   */
+  run(
+    eventId: string,
+    outcome: HandlerRunOutcome | 'pending',
+    attempt: number | undefined,
+    maxAttempts: number | undefined,
+    error: unknown,
+    stage?: LifecycleStage | null,
+  ): DeliveryDetail | undefined {
     const detail = this.#byEvent.get(eventId);
     const event = detail?.events.find((e) => e.id === eventId);
     if (detail === undefined || event === undefined) return undefined;
+    if (stage !== undefined) event.stage = stage;
     event.handler = outcome;
     event.attempt = attempt;
     event.maxAttempts = maxAttempts;

@@ -1,4 +1,4 @@
-import { isCountersignError, timingSafeEqual, type AnyReceiver, type ReceiverObserver } from '@countersign/core';
+import { isCountersignError, LIFECYCLE_STAGES, timingSafeEqual, type AnyReceiver, type LifecycleStage, type QueuedEvent, type ReceiverObserver } from '@countersign/core';
 import { APP_CSS, APP_JS, PAGE_HTML } from './assets.js';
 import { History, summaryOf, type DeliveryDetail, type DeliverySummary } from './history.js';
 
@@ -136,6 +136,25 @@ export function createInspector(options: InspectorOptions = {}): Inspector {
     return header !== undefined && timingSafeEqual(header, `Bearer ${token}`);
   }
 
+  /**
+   * The lifecycle stage of a queued event, as its handlers see it: the endpoint's platform validates the payload and
+   * maps it (`null` when it has no stage or its payload fails the schema: the run then dead-letters it).
+   */
+  function stageOf(event: QueuedEvent): LifecycleStage | null {
+    for (const receiver of receivers) {
+      const platform = Object.hasOwn(receiver.endpoints, event.endpoint) ? receiver.endpoints[event.endpoint] : undefined;
+      if (platform?.lifecycle === undefined) continue;
+      try {
+        const payload = platform.validate ? platform.validate(event) : platform.revive ? platform.revive(event) : event.payload;
+        const stage = platform.lifecycle({ name: event.name, known: event.known, payload })?.stage;
+        return stage !== undefined && (LIFECYCLE_STAGES as readonly string[]).includes(stage) ? stage : null;
+      } catch {
+        return null;
+      }
+    }
+    return null;
+  }
+
   async function replay(body: string): Promise<Reply> {
     let id: unknown;
     try {
@@ -210,9 +229,10 @@ export function createInspector(options: InspectorOptions = {}): Inspector {
       };
     },
     handlerRun(start) {
+      const stage = stageOf(start.event);
       return {
         end(result) {
-          const detail = history.run(start.event.id, result.outcome, start.attempt, start.maxAttempts, result.error);
+          const detail = history.run(start.event.id, result.outcome, start.attempt, start.maxAttempts, result.error, stage);
           if (detail !== undefined && clients.size > 0) broadcast(sse('update', summaryOf(detail)));
         },
       };

@@ -1,7 +1,7 @@
 /** The inspector without a browser: its Fetch handler, the token, replay's guards, redaction and the history's bounds. */
 import { describe, expect, it } from 'vitest';
-import { createReceiver, ignisign, memoryQueue, silentLogger, type WebhookRequest } from '@countersign/core';
-import { ignisignDelivery } from '@countersign/testing';
+import { createReceiver, docstudio, ignisign, memoryQueue, silentLogger, yousign, type WebhookRequest } from '@countersign/core';
+import { docstudioDelivery, ignisignDelivery, yousignDelivery } from '@countersign/testing';
 import { createInspector, REDACTED, showBody } from '../src/index.js';
 
 const TOKEN = 'inspector-unit-token-0123';
@@ -27,6 +27,33 @@ const deliver = (receiver: { handle(r: WebhookRequest): Promise<unknown> }, body
   receiver.handle({ ...ignisignDelivery({ appId: 'appId_unit', appEnv: 'DEVELOPMENT', topic: 'SIGNER', action: 'CREATED', content: body }) });
 
 describe('createInspector', () => {
+  it("shows each event's lifecycle stage once its handlers ran (none for events without one or failing their schema)", async () => {
+    const inspector = createInspector();
+    const queue = memoryQueue({ attempts: 1 });
+    const receiver = createReceiver({
+      endpoints: { docstudio: docstudio({ login: 'hooks', password: 'pw' }), yousign: yousign({ secrets: 'inspector-yousign-secret' }) },
+      queue,
+      logger: silentLogger,
+      observers: [inspector],
+    });
+    receiver.onAny(() => undefined);
+    await receiver.handle({ endpoint: 'docstudio', ...docstudioDelivery({ login: 'hooks', password: 'pw', status: 'COMPLETED' }) });
+    const signer = { id: 'b6ba6a38-39bb-4a0b-bf6e-5b7f4ac0d3c1', info: { email: 'ana@example.com', first_name: 'Ana', last_name: 'Silva' } };
+    const signatureRequest = { id: '1755e012-389f-433d-8e75-ac37cad6de75', status: 'ongoing' };
+    await receiver.handle({ endpoint: 'yousign', ...(await yousignDelivery({ secret: 'inspector-yousign-secret', eventName: 'signer.done', data: { signature_request: signatureRequest, signer } })) });
+    await receiver.handle({ endpoint: 'yousign', ...(await yousignDelivery({ secret: 'inspector-yousign-secret', eventName: 'signature_request.reminder_executed', data: { signature_request: signatureRequest } })) });
+    // signer.done without its signature request: acknowledged, then a dead letter at its schema, so no stage.
+    await receiver.handle({ endpoint: 'yousign', ...(await yousignDelivery({ secret: 'inspector-yousign-secret', eventName: 'signer.done', data: { signer } })) });
+    await queue.idle();
+    expect(inspector.deliveries().flatMap((d) => d.events.map((e) => [e.name, e.handler, e.stage]))).toEqual([
+      ['COMPLETED', 'handled', 'completed'],
+      ['signer.done', 'handled', 'signed'],
+      ['signature_request.reminder_executed', 'handled', null],
+      ['signer.done', 'dead-letter', null],
+    ]);
+    await receiver.close();
+  });
+
   it('serves the page under any mount path, and its data only with the token', async () => {
     const { get } = setup({ token: TOKEN });
     const page = await get('/');

@@ -2,7 +2,22 @@ import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { adobeSign, createReceiver, docstudio, ignisign, ignisignApi, memoryQueue, signit, type Dispatch, type ReceiverObserver } from '@countersign/core';
+import {
+  adobeSign,
+  boldsign,
+  createReceiver,
+  docstudio,
+  docusign,
+  dropboxSign,
+  ignisign,
+  ignisignApi,
+  memoryQueue,
+  pandadoc,
+  signit,
+  yousign,
+  type Dispatch,
+  type ReceiverObserver,
+} from '@countersign/core';
 import { createInspector } from '@countersign/inspector';
 import { createListener } from '@countersign/node';
 import { fakeIgnisignApi } from '@countersign/testing';
@@ -69,6 +84,11 @@ Paste the printed export line in another terminal and send deliveries with count
         signitSecret: hex(16),
         docstudioLogin: 'dev',
         docstudioPassword: hex(12),
+        docusignHmacKey: hex(16),
+        dropboxSignApiKey: hex(32),
+        yousignSecret: hex(16),
+        pandadocSharedKey: hex(16),
+        boldsignSecret: hex(16),
       };
       const verification = await fakeIgnisignApi({ apiKey: hex(16), acceptAll: true });
       const inspector = createInspector(options.token === undefined ? {} : { token: options.token });
@@ -82,6 +102,11 @@ Paste the printed export line in another terminal and send deliveries with count
           ignisign: ignisign({ appId: creds.ignisignAppId, appEnv: 'DEVELOPMENT', verifyToken: ignisignApi({ apiKey: verification.apiKey, baseUrl: verification.url }) }),
           signit: signit({ appId: creds.signitAppId, appSecret: creds.signitSecret }),
           docstudio: docstudio({ login: creds.docstudioLogin, password: creds.docstudioPassword }),
+          docusign: docusign({ hmacKeys: creds.docusignHmacKey }),
+          'dropbox-sign': dropboxSign({ apiKey: creds.dropboxSignApiKey }),
+          yousign: yousign({ secrets: creds.yousignSecret }),
+          pandadoc: pandadoc({ sharedKeys: creds.pandadocSharedKey }),
+          boldsign: boldsign({ secrets: creds.boldsignSecret }),
         },
         queue,
         observers: [inspector, consoleObserver(io)],
@@ -124,16 +149,23 @@ Paste the printed export line in another terminal and send deliveries with count
       io.out(`countersign dev: a receiver for every platform, with credentials made up for this run (development only)`);
       io.out('');
       io.out(`  inspector  ${base}/inspector/${options.token === undefined ? '' : `#token=${options.token}`}`);
-      io.out(`  endpoints  ${base}/webhooks/adobe-sign, /webhooks/ignisign, /webhooks/signit, /webhooks/docstudio`);
+      io.out(`  endpoints  ${base}/webhooks/adobe-sign, /webhooks/ignisign, /webhooks/signit, /webhooks/docstudio,`);
+      io.out('             /webhooks/docusign, /webhooks/dropbox-sign, /webhooks/yousign, /webhooks/pandadoc, /webhooks/boldsign');
       io.out('');
       io.out('  In another terminal:');
       io.out(
-        `    export ADOBE_SIGN_CLIENT_IDS=${creds.adobeClientId} IGNISIGN_APP_ID=${creds.ignisignAppId} IGNISIGN_APP_ENV=DEVELOPMENT SIGNIT_APPS=${creds.signitAppId}:${creds.signitSecret} DOCSTUDIO_LOGIN=${creds.docstudioLogin} DOCSTUDIO_PASSWORD=${creds.docstudioPassword}`,
+        `    export ADOBE_SIGN_CLIENT_IDS=${creds.adobeClientId} IGNISIGN_APP_ID=${creds.ignisignAppId} IGNISIGN_APP_ENV=DEVELOPMENT SIGNIT_APPS=${creds.signitAppId}:${creds.signitSecret} DOCSTUDIO_LOGIN=${creds.docstudioLogin} DOCSTUDIO_PASSWORD=${creds.docstudioPassword}` +
+          ` DOCUSIGN_HMAC_KEYS=${creds.docusignHmacKey} DROPBOX_SIGN_API_KEY=${creds.dropboxSignApiKey} YOUSIGN_SECRETS=${creds.yousignSecret} PANDADOC_SHARED_KEYS=${creds.pandadocSharedKey} BOLDSIGN_SECRETS=${creds.boldsignSecret}`,
       );
       io.out(`    countersign send docstudio COMPLETED --to ${base}`);
       io.out(`    countersign send adobe-sign AGREEMENT_WORKFLOW_COMPLETED --to ${base}`);
       io.out(`    countersign send ignisign SIGNATURE_REQUEST.LAUNCHED --to ${base}`);
       io.out(`    countersign send signit envelopeCompleted --to ${base}`);
+      io.out(`    countersign send docusign envelope-completed --to ${base}`);
+      io.out(`    countersign send dropbox-sign signature_request_all_signed --to ${base}`);
+      io.out(`    countersign send yousign signer.done --to ${base}`);
+      io.out(`    countersign send pandadoc document_state_changed --to ${base}`);
+      io.out(`    countersign send boldsign Completed --to ${base}`);
       io.out('');
       io.out(`  Failing on purpose: ${failing.size === 0 ? 'nothing (--fail <event> to watch retries and dead letters)' : [...failing].join(', ')}; ${options.attempts} attempt(s) per event. Ctrl-C stops.`);
       io.out('');

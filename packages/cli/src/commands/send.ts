@@ -21,6 +21,7 @@ export interface SendOptions {
   token?: string;
   login?: string;
   password?: string;
+  secret?: string;
   allowUnknown?: boolean;
   json?: boolean;
 }
@@ -88,6 +89,16 @@ export function credentialsFor(platform: SamplePlatform, options: SendOptions, e
       }
       return { platform, ...(login === undefined ? {} : { login, password }) };
     }
+    case 'docusign':
+      return { platform, hmacKey: need(options.secret ?? first(env.DOCUSIGN_HMAC_KEYS), 'DocuSign Connect signs with an HMAC key: pass --secret or set DOCUSIGN_HMAC_KEYS (the first is used).') };
+    case 'dropbox-sign':
+      return { platform, apiKey: need(options.secret ?? first(env.DROPBOX_SIGN_API_KEY), 'Dropbox Sign makes event_hash with the API key: pass --secret or set DROPBOX_SIGN_API_KEY (the first is used).') };
+    case 'yousign':
+      return { platform, secret: need(options.secret ?? first(env.YOUSIGN_SECRETS), 'Yousign signs with the webhook secret: pass --secret or set YOUSIGN_SECRETS (the first is used).') };
+    case 'pandadoc':
+      return { platform, sharedKey: need(options.secret ?? first(env.PANDADOC_SHARED_KEYS), 'PandaDoc signs with the shared key: pass --secret or set PANDADOC_SHARED_KEYS (the first is used).') };
+    case 'boldsign':
+      return { platform, secret: need(options.secret ?? first(env.BOLDSIGN_SECRETS), 'BoldSign signs with the webhook secret: pass --secret or set BOLDSIGN_SECRETS (the first is used).') };
   }
 }
 
@@ -128,9 +139,17 @@ interface Answer {
   ms: number;
 }
 
+/** `url` with the delivery's own query (PandaDoc's `signature=`) appended, as the platform sends it. */
+function withQuery(url: URL, query: string | undefined): URL {
+  if (query === undefined || query === '') return url;
+  const target = new URL(url);
+  target.search = target.search === '' ? query : `${target.search.slice(1)}&${query}`;
+  return target;
+}
+
 async function post(url: URL, delivery: SampleDelivery, timeoutMs: number): Promise<Answer> {
   const started = performance.now();
-  const response = await fetch(url, { method: delivery.method, headers: delivery.headers, body: delivery.body, signal: AbortSignal.timeout(timeoutMs), redirect: 'manual' });
+  const response = await fetch(withQuery(url, delivery.query), { method: delivery.method, headers: delivery.headers, body: delivery.body, signal: AbortSignal.timeout(timeoutMs), redirect: 'manual' });
   const headers: Record<string, string> = {};
   response.headers.forEach((value, name) => {
     headers[name] = value;
@@ -147,7 +166,7 @@ export function sendCommand(context: CommandContext): Command {
   return new Command('send')
     .description('build a delivery exactly as the platform would (signed with its credentials), send it, and print the answer')
     .argument('<platform>', `one of ${SAMPLE_PLATFORMS.join(', ')}`)
-    .argument('<event>', 'the event, as handlers name it: AGREEMENT_CREATED, SIGNATURE_REQUEST.LAUNCHED, envelopeCompleted, COMPLETED...')
+    .argument('<event>', 'the event, as handlers name it: AGREEMENT_CREATED, SIGNATURE_REQUEST.LAUNCHED, envelopeCompleted, COMPLETED, envelope-completed, signature_request_all_signed, signer.done, document_state_changed, Completed...')
     .requiredOption('--to <url>', 'the endpoint URL (http://127.0.0.1:3000/webhooks/docstudio); a bare origin gets /webhooks/<platform>')
     .option('--payload <file.json>', "a JSON object whose fields are merged over the delivery's body (SignIt: `rawData` merges into the decoded rawData)")
     .addOption(new Option('--repeat <n>', 'send N deliveries, each a distinct event (a load smoke)').argParser(wholeNumber('--repeat', MAX_REPEAT)).default(1))
@@ -161,20 +180,28 @@ export function sendCommand(context: CommandContext): Command {
     .option('--token <token>', "Ignisign: the verification token (default: a random one, which the receiver's verification API must accept)")
     .option('--login <login>', 'DocStudio: the Basic login (default DOCSTUDIO_LOGIN)')
     .option('--password <password>', 'DocStudio: the Basic password (default DOCSTUDIO_PASSWORD); prefer the variable to a flag')
+    .option(
+      '--secret <secret>',
+      'DocuSign: the Connect HMAC key (default: the first of DOCUSIGN_HMAC_KEYS); Dropbox Sign: the API key (DROPBOX_SIGN_API_KEY); Yousign: the webhook secret (YOUSIGN_SECRETS); PandaDoc: the shared key (PANDADOC_SHARED_KEYS); BoldSign: the webhook secret (BOLDSIGN_SECRETS); prefer the variables to a flag',
+    )
     .option('--allow-unknown', 'send an event name countersign does not know (as a platform would send a new event)')
     .option('--json', 'print the answers as JSON')
     .addHelpText(
       'after',
       `
 Credentials come from the flags or the same variables as the example receivers: ADOBE_SIGN_CLIENT_IDS,
-IGNISIGN_APP_ID + IGNISIGN_APP_ENV, SIGNIT_APPS, DOCSTUDIO_LOGIN + DOCSTUDIO_PASSWORD. They are never printed.
+IGNISIGN_APP_ID + IGNISIGN_APP_ENV, SIGNIT_APPS, DOCSTUDIO_LOGIN + DOCSTUDIO_PASSWORD, DOCUSIGN_HMAC_KEYS,
+DROPBOX_SIGN_API_KEY, YOUSIGN_SECRETS, PANDADOC_SHARED_KEYS, BOLDSIGN_SECRETS (of a list, the first is used).
+They are never printed. PandaDoc's signature goes in the query string (?signature=...), as PandaDoc sends it.
 Exit codes: 0 every answer was 2xx, 1 some delivery was refused (non-2xx), 2 usage, 3 credentials missing,
 6 the receiver could not be reached (or did not answer within --timeout).
 
 Examples:
   countersign send docstudio COMPLETED --to http://127.0.0.1:3000/webhooks/docstudio
   countersign send adobe-sign AGREEMENT_WORKFLOW_COMPLETED --to http://127.0.0.1:3000 --payload fields.json
-  countersign send signit envelopeCompleted --to http://127.0.0.1:3000 --repeat 500 --concurrency 20`,
+  countersign send signit envelopeCompleted --to http://127.0.0.1:3000 --repeat 500 --concurrency 20
+  countersign send docusign envelope-completed --to http://127.0.0.1:3000
+  countersign send pandadoc document_state_changed --to http://127.0.0.1:3000/webhooks/pandadoc`,
     )
     .action(async (platformArg: string, event: string, options: SendOptions) => {
       const { io } = context;
