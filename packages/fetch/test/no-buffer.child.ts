@@ -33,7 +33,8 @@ const handler = createFetchHandler(receiver, { prefix: '/webhooks' });
 
 const answers: Array<{ endpoint: string; status: number; body: string }> = [];
 for (const f of fixtures.cases) {
-  const request = new Request(`https://receiver.example/webhooks/${f.endpoint}`, { method: f.request.method, headers: f.request.headers, body: f.request.body });
+  const query = f.request.query === undefined ? '' : `?${f.request.query}`; // PandaDoc signs in the query string
+  const request = new Request(`https://receiver.example/webhooks/${f.endpoint}${query}`, { method: f.request.method, headers: f.request.headers, body: f.request.body });
   const response = await handler(request);
   answers.push({ endpoint: f.endpoint, status: response.status, body: await response.text() });
 }

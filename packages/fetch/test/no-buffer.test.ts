@@ -25,7 +25,7 @@ it('serves every provider fixture with Buffer gone from the global scope of all 
     // Our code never even looks for Buffer (dependencies may feature-detect it and must then cope without).
     expect(result.touchedBy.filter((frame) => /packages\/(core|fetch)\/src\//.test(frame))).toEqual([]);
     expect(result.answers.map((a) => [a.endpoint, a.status])).toEqual(fixtures.cases.map((f) => [f.endpoint, f.status]));
-    expect(result.dispatched.map((d) => [d.endpoint, d.name])).toEqual(fixtures.cases.map((f) => [f.endpoint, f.name]));
+    expect(result.dispatched.map((d) => [d.endpoint, d.name])).toEqual(fixtures.cases.filter((f) => f.answeredOnly !== true).map((f) => [f.endpoint, f.name]));
     // The Ignisign tokens really were checked remotely, through fetch, from the Buffer-less process.
     expect(api.calls.filter((call) => call.isValid === true)).toHaveLength(fixtures.cases.filter((f) => f.provider === 'ignisign').length);
   } finally {
