@@ -41,6 +41,8 @@ export interface FixtureCase {
   id: string | string[] | undefined;
   /** A verification ping (BoldSign's `Verification`): answered with `status`, nothing queued under `id`. */
   answeredOnly?: boolean;
+  /** The fixture's credentials (keys, secrets, the pinned clock), for cases that sign variants of it. */
+  credentials: Record<string, unknown>;
 }
 
 export interface Fixtures {
@@ -138,6 +140,7 @@ export function loadFixtures(): Fixtures {
       name: expectedName(entry.fixture),
       id: expectedId(entry.fixture),
       answeredOnly: entry.fixture.provider === 'boldsign' && entry.fixture.expect.event === 'Verification',
+      credentials: entry.fixture.credentials,
     });
   }
   return {

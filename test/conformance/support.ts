@@ -128,7 +128,9 @@ function faultyStores() {
   const releaseHanging = (): void => {
     for (const reject of hanging.splice(0)) reject(new Error('test over'));
   };
-  return { queue: faultyQueue, dedupe: faultyDedupe, enqueuedCount, releaseHanging };
+  /** Events of `endpoint` handed to the queue so far, all ids together. */
+  const enqueuedTotal = (endpoint: string): number => [...enqueued].filter(([id]) => id.startsWith(`${endpoint}:`)).reduce((n, [, count]) => n + count, 0);
+  return { queue: faultyQueue, dedupe: faultyDedupe, enqueuedCount, enqueuedTotal, releaseHanging };
 }
 
 /** Records what was dispatched, and lets a test wait for a dispatch instead of sleeping. */
@@ -170,6 +172,8 @@ export interface ConformanceReceiver<E extends Endpoints> {
   /** What `onError` heard: failed handlers and payloads that did not match their schema (dead letters). */
   failed: ReturnType<typeof dispatchRecorder>;
   enqueuedCount(endpoint: string, id: string): number;
+  /** Events of `endpoint` handed to the queue so far. */
+  enqueuedTotal(endpoint: string): number;
   /** State of handlers of `SLOW` events, which take 10 s unless the suite ends first. */
   slow: { started: Set<string>; finished: Set<string> };
   close(): Promise<void>;
@@ -215,6 +219,7 @@ export function conformanceReceiver<const X extends Endpoints = {}>(
     dispatched,
     failed,
     enqueuedCount: stores.enqueuedCount,
+    enqueuedTotal: stores.enqueuedTotal,
     slow,
     async close() {
       stop.abort();
