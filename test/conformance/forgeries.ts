@@ -9,12 +9,15 @@ import { dropboxSignEventHash } from '@countersign/core/dropbox-sign';
 import { boldsignSignatureHeader, docusignSignature, pandadocSignature, yousignSignature } from '@countersign/testing';
 import type { ConformanceCase } from './cases.js';
 import type { FixtureCase } from './fixtures.js';
-import type { HttpRequest } from './support.js';
 
 const WRONG_KEY = 'a-key-this-endpoint-does-not-have';
 
 /** The request as sent: path (with PandaDoc's query), headers and body. */
-type Wire = Required<Pick<HttpRequest, 'path' | 'headers' | 'body'>>;
+interface Wire {
+  path: string;
+  headers: Record<string, string>;
+  body: string;
+}
 
 interface Forger {
   /** The same delivery signed with `key`. */
