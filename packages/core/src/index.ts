@@ -76,6 +76,6 @@ export { signit, signitPlatform, type SignitOptions, type SignitFacts, type Sign
 export { docstudio, docstudioPlatform, type DocStudioOptions, type DocStudioFacts, type DocStudioTypes } from './providers/docstudio/index.js';
 export { docusign, docusignPlatform, type DocusignOptions, type DocusignFacts, type DocusignTypes } from './providers/docusign/index.js';
 export { dropboxSign, dropboxSignPlatform, type DropboxSignOptions, type DropboxSignFacts, type DropboxSignTypes, type DropboxSignRefetchOptions } from './providers/dropbox-sign/index.js';
-export { yousign, yousignPlatform, type YousignOptions, type YousignTypes } from './providers/yousign/index.js';
+export { yousign, yousignPlatform, type YousignOptions, type YousignFacts, type YousignTypes } from './providers/yousign/index.js';
 export { pandadoc, pandadocPlatform, type PandaDocOptions, type PandaDocTypes } from './providers/pandadoc/index.js';
 export { boldsign, boldsignPlatform, type BoldSignOptions, type BoldSignTypes } from './providers/boldsign/index.js';

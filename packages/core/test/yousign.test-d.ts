@@ -29,12 +29,13 @@ describe('yousign types', () => {
     });
   });
 
-  it('refuses misspelt names and a lookup for secrets', () => {
+  it('refuses misspelt names; takes a list of secrets or a lookup by subscription', () => {
     // @ts-expect-error Yousign spells it canceled
     receiver.on('yousign:signature_request.cancelled', () => undefined);
     // @ts-expect-error no such topic
     receiver.on('yousign:signature_requests', () => undefined);
-    // @ts-expect-error secrets is a secret or a list, not a lookup
-    yousign({ secrets: () => 'secret' });
+    yousign({ secrets: async (subscriptionId: string) => (subscriptionId === 'sub-1' ? ['a', 'b'] : undefined) });
+    // @ts-expect-error a lookup answers secrets, not numbers
+    yousign({ secrets: () => 42 });
   });
 });

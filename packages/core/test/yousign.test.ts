@@ -31,6 +31,7 @@ interface Seen {
   payload: unknown;
   attempt: number | undefined;
   headers: Readonly<Record<string, string>>;
+  account: string | undefined;
   lifecycle: Lifecycle | undefined;
 }
 
@@ -48,6 +49,7 @@ function setup(options: YousignOptions) {
       payload: event.payload,
       attempt: event.delivery.attempt,
       headers: event.delivery.headers,
+      account: event.delivery.account,
       lifecycle: event.lifecycle,
     });
   });
@@ -195,8 +197,36 @@ describe('yousign: configuration', () => {
     expect(() => yousign({} as YousignOptions)).toThrow(/secrets.*required/);
     expect(() => yousign({ secrets: [] })).toThrow(/at least one/);
     expect(() => yousign({ secrets: ['ok', ''] })).toThrow(/non-empty/);
-    expect(() => yousign({ secrets: (() => 's') as unknown as string })).toThrow(/a secret or a list/);
     expect(() => yousign(null as unknown as YousignOptions)).toThrow(/options are required/);
+  });
+
+  it('looks secrets up by the body\'s subscription_id: one subscription per customer, cached; unknown 401, failure 503', async () => {
+    const asked: string[] = [];
+    let failing = false;
+    const { send, settled } = setup({
+      secrets: (subscription) => {
+        asked.push(subscription);
+        if (failing) throw new Error('vault down');
+        return subscription === 'sub-acme' ? [SECOND, SECRET] : undefined;
+      },
+    });
+    const body = (id: string, subscription: string) => JSON.stringify({ event_id: id, event_name: 'signature_request.done', event_time: '1741980900', subscription_id: subscription, data: { signature_request: { id: 'sr-1', status: 'done' } } });
+    expect((await send(signed(body('e-1', 'sub-acme')))).status).toBe(200);
+    expect((await send(signed(body('e-2', 'sub-acme')))).status).toBe(200);
+    const [first] = await settled();
+    expect(first?.key).toBe('e-1');
+    expect(first?.account).toBe('sub-acme'); // what the signature proved
+    expect(asked).toEqual(['sub-acme']); // the second delivery was served from the cache
+    const unknown = await send(signed(body('e-3', 'sub-unknown')));
+    expect({ status: unknown.status, code: errorOf(unknown).code }).toEqual({ status: 401, code: 'AUTH_INVALID' });
+    const anonymous = await send(signed(JSON.stringify({ event_id: 'e-4', event_name: 'signer.done' })));
+    expect({ status: anonymous.status, message: errorOf(anonymous).message }).toMatchObject({ status: 401, message: expect.stringMatching(/subscription_id/) });
+    failing = true;
+    const down = await send(signed(body('e-5', 'sub-other')));
+    expect({ status: down.status, code: errorOf(down).code }).toEqual({ status: 503, code: 'VERIFICATION_UNAVAILABLE' });
+    // Another subscription's secret does not verify a delivery that names this one.
+    const forged = await send(signed(body('e-6', 'sub-acme'), 'someone-elses-secret'));
+    expect(forged.status).toBe(401);
   });
 
   it('budgets 400 ms (Yousign waits 0.5 s) and remembers events for 5 days by default, both overridable', () => {

@@ -2,10 +2,10 @@ import { CountersignError } from '../../errors.js';
 import { clip } from '../../limits.js';
 import { endpointOptions, type EndpointOptions } from '../../options.js';
 import { definePlatform, defineProvider, emptyResponse, type Provider } from '../../provider.js';
-import { secretSource, type SecretList } from '../../secrets.js';
+import { secretSource, type SecretList, type SecretLookup } from '../../secrets.js';
 import type { DeliveryContext, ParsedEvent } from '../../types.js';
 import { parsePayload } from '../../validation.js';
-import { yousignAuthenticator } from './auth.js';
+import { yousignAuthenticator, type YousignFacts } from './auth.js';
 import { matchYousignEvent, YOUSIGN_EVENTS, YOUSIGN_TOPICS, type YousignTopicEvents } from './events.js';
 import { yousignLifecycle } from './lifecycle.js';
 import {
@@ -20,6 +20,7 @@ import {
 export { YOUSIGN_EVENTS, YOUSIGN_TOPICS } from './events.js';
 export type { YousignEventName, YousignTopic, YousignTopicEvents, YousignSignatureRequestEventName, YousignSignerEventName } from './events.js';
 export { YOUSIGN_LIFECYCLE } from './lifecycle.js';
+export type { YousignFacts } from './auth.js';
 export {
   yousignEnvelopeSchema,
   yousignSignatureRequestPayloadSchema,
@@ -40,9 +41,13 @@ export type YousignTypes = {
 export interface YousignOptions extends EndpointOptions {
   /**
    * The webhook subscription's secret key (copied from Yousign's app), or several: every one is tried, for several
-   * subscriptions pointing at one URL or while changing a secret.
+   * subscriptions pointing at one URL or while changing a secret. Or a lookup by the body's `subscription_id` (one
+   * subscription per customer): return its secret, `undefined` for a subscription you do not know (401); a throw
+   * answers 503 (Yousign retries). The signature then proves the id; handlers see it as `event.delivery.account`.
    */
-  secrets: SecretList;
+  secrets: SecretList | SecretLookup;
+  /** How long looked-up secrets are cached (ms). Default 60 000. */
+  secretsCacheMs?: number;
 }
 
 /**
@@ -101,20 +106,18 @@ function parse(ctx: DeliveryContext): ParsedEvent {
  * ```ts
  * yousign({ secrets: process.env.YOUSIGN_WEBHOOK_SECRET! })
  * yousign({ secrets: [contractsSecret, backofficeSecret] }) // two subscriptions to one URL
+ * yousign({ secrets: async (subscriptionId) => (await db.yousignSubscription(subscriptionId))?.secret }) // one per customer
  * ```
  */
-export function yousign(options: YousignOptions): Provider<YousignTypes> {
+export function yousign(options: YousignOptions): Provider<YousignTypes, YousignFacts> {
   if (typeof options !== 'object' || options === null) {
     throw new CountersignError('CONFIG_INVALID', 'yousign: options are required, e.g. yousign({ secrets: process.env.YOUSIGN_WEBHOOK_SECRET }).');
   }
-  if (typeof (options.secrets as unknown) === 'function') {
-    throw new CountersignError('CONFIG_INVALID', 'yousign: `secrets` must be a secret or a list of secrets (Yousign names no account to look one up by).');
-  }
-  // A fixed list, checked now: CONFIG_INVALID when missing, empty or not strings.
-  const secrets = secretSource(options.secrets, { name: 'yousign: `secrets`' });
+  // A fixed list is checked now (CONFIG_INVALID when missing, empty or not strings); a lookup per subscription is cached.
+  const secrets = secretSource(options.secrets, { name: 'yousign: `secrets`', cacheMs: options.secretsCacheMs });
   const common = endpointOptions('yousign', options, { timeoutMs: YOUSIGN_BUDGET_MS, retentionMs: YOUSIGN_RETRY_WINDOW_MS });
-  const authenticate = yousignAuthenticator(secrets);
-  return defineProvider<YousignTypes>({
+  const authenticate = yousignAuthenticator(secrets, typeof options.secrets === 'function');
+  return defineProvider<YousignTypes, YousignFacts>({
     ...yousignPlatform,
     timeoutMs: common.timeoutMs,
     maxBodyBytes: common.maxBodyBytes,
