@@ -34,6 +34,8 @@ export interface RunningServer {
   pid: number;
   /** Ask the child to stop; resolves with what its handlers saw (undefined when it had to be killed). */
   stop(): Promise<ServerStats | undefined>;
+  /** The child's CPU time so far (`process.cpuUsage()`, user + system, µs) and the events its handlers saw. */
+  cpu(): Promise<{ us: number; dispatched: number }>;
 }
 
 function execArgv(options: ChildOptions): string[] {
@@ -80,6 +82,18 @@ export function startServer(kind: ServerKind, options: ChildOptions = {}): Promi
     return stats;
   };
 
+  const cpu = (): Promise<{ us: number; dispatched: number }> =>
+    new Promise((resolve, reject) => {
+      const onMessage = (message: ChildMessage): void => {
+        if (message.type !== 'cpu') return;
+        child.off('message', onMessage);
+        resolve({ us: message.us, dispatched: message.dispatched });
+      };
+      child.on('message', onMessage);
+      if (!child.connected) reject(new Error(`${kind} server is gone`));
+      else child.send({ type: 'cpu' } satisfies ParentMessage);
+    });
+
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
@@ -92,7 +106,7 @@ export function startServer(kind: ServerKind, options: ChildOptions = {}): Promi
     child.on('message', (message: ChildMessage) => {
       if (message.type !== 'ready') return;
       clearTimeout(timer);
-      resolve({ kind, port: message.port, pid: child.pid ?? -1, stop });
+      resolve({ kind, port: message.port, pid: child.pid ?? -1, stop, cpu });
     });
   });
 }
