@@ -207,6 +207,56 @@ class Deadline {
   }
 }
 
+interface ClockEntry {
+  /** When the budget runs out (ms since the epoch). */
+  at: number;
+  expire: () => void;
+}
+
+/**
+ * The time budgets of every delivery in flight that shares one budget length, on one timer: deliveries start in
+ * the order their budgets end, so the entries (a `Set`, in insertion order) are sorted by deadline, the timer is
+ * set for the first one only, and a delivery answered in time just leaves the set. One `setTimeout` and
+ * `clearTimeout` per delivery cost more than the rest of the bookkeeping (timers are a linked list per duration
+ * plus a heap in Node).
+ */
+class DeadlineClock {
+  readonly #entries = new Set<ClockEntry>();
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  constructor(readonly budget: number) {}
+  add(expire: () => void): ClockEntry {
+    const entry = { at: Date.now() + this.budget, expire };
+    this.#entries.add(entry);
+    if (this.#timer === undefined) this.#arm(entry.at);
+    return entry;
+  }
+  delete(entry: ClockEntry): void {
+    this.#entries.delete(entry);
+    // While others are in flight the timer is left to fire: it finds later entries and re-arms (clearing and
+    // re-arming on every answer would cost what the shared timer saves). Once none is, it is cleared, so an idle
+    // receiver holds no timer (a process may exit).
+    if (this.#entries.size === 0 && this.#timer !== undefined) {
+      clearTimeout(this.#timer);
+      this.#timer = undefined;
+    }
+  }
+  #arm(at: number): void {
+    this.#timer = setTimeout(this.#fire, Math.max(0, at - Date.now()));
+  }
+  readonly #fire = (): void => {
+    this.#timer = undefined;
+    const now = Date.now();
+    for (const entry of this.#entries) {
+      if (entry.at > now) {
+        this.#arm(entry.at);
+        return;
+      }
+      this.#entries.delete(entry);
+      entry.expire();
+    }
+  };
+}
+
 const FORM_TYPES = /^\s*(multipart\/form-data|application\/x-www-form-urlencoded)\s*(;|$)/i;
 
 class Context implements DeliveryContext {
@@ -310,6 +360,8 @@ export function createReceiver<const E extends Endpoints>(options: ReceiverOptio
     }
   }
   const logger = options.logger ?? defaultLogger();
+  /** Whether per-delivery `info` lines are written: their fields are not even built otherwise (asked each time: pino's level can change). */
+  const infoOn = (): boolean => logger.isLevelEnabled?.('info') ?? true;
   const observing = observersOf(options.observers, logger);
   /** Refusals caused by senders (4xx), logged at a bounded rate per endpoint and code. */
   const refusals = limitedLog(logger);
@@ -330,6 +382,16 @@ export function createReceiver<const E extends Endpoints>(options: ReceiverOptio
     }
   }
   const inFlight = new Set<Promise<unknown>>();
+  /** One deadline clock per time budget (in practice per endpoint), shared by every delivery in flight. */
+  const clocks = new Map<number, DeadlineClock>();
+  const clockFor = (budget: number): DeadlineClock => {
+    let clock = clocks.get(budget);
+    if (clock === undefined) {
+      clock = new DeadlineClock(budget);
+      clocks.set(budget, clock);
+    }
+    return clock;
+  };
   let closing = false;
   for (const [name, provider] of byName) {
     for (const warning of provider.warnings ?? []) logger.warn({ endpoint: name }, warning);
@@ -444,7 +506,7 @@ export function createReceiver<const E extends Endpoints>(options: ReceiverOptio
         if (claim.status === 'claimed') claimed.push({ index: i, key, token: claim.token });
         else if (claim.status === 'pending') pending = true;
         else {
-          logger.info({ endpoint: name, event: events[i]?.name, id: key }, 'duplicate acknowledged, not dispatched again');
+          if (infoOn()) logger.info({ endpoint: name, event: events[i]?.name, id: key }, 'duplicate acknowledged, not dispatched again');
           if (watch) (watch.events[i] as { dedupe: string }).dedupe = 'duplicate';
         }
       }
@@ -490,7 +552,7 @@ export function createReceiver<const E extends Endpoints>(options: ReceiverOptio
       }
       // The event is safe from here on, even if the budget ran out meanwhile (the platform's retry is then a duplicate).
       dedupe.commit(key, token, provider.retentionMs).catch((error: unknown) => logger.warn({ id: key, err: error }, 'dedupe commit failed; the claim will expire'));
-      logger.info({ endpoint: name, event: parsed.name, id: key }, 'event accepted');
+      if (infoOn()) logger.info({ endpoint: name, event: parsed.name, id: key }, 'event accepted');
       if (watch) (watch.events[index] as { dedupe: string }).dedupe = 'queued';
     }
     return 'accepted';
@@ -572,22 +634,23 @@ export function createReceiver<const E extends Endpoints>(options: ReceiverOptio
     // One promise settled by whichever comes first: the work's answer, its failure, or the end of the budget.
     // The work may outlive the answer (budget ran out): it still commits or releases its claim, never unhandled.
     return new Promise<WebhookResponse>((resolve) => {
-      const timer = setTimeout(() => {
+      const clock = clockFor(budget);
+      const entry = clock.add(() => {
         const error = new CountersignError('TIMEOUT', `The delivery could not be accepted within ${budget} ms; it was not acknowledged and the platform will retry.`, {
           headers: { 'retry-after': '5' },
         });
         deadline.expire(error);
         resolve(refusal(name, error, state));
-      }, budget);
+      });
       work.then(
         (answer) => {
           inFlight.delete(work);
-          clearTimeout(timer);
+          clock.delete(entry);
           resolve(writable(answer));
         },
         (error: unknown) => {
           inFlight.delete(work);
-          clearTimeout(timer);
+          clock.delete(entry);
           if (authFailures !== undefined && isCountersignError(error) && AUTH_FAILURES.has(error.code)) authFailures.failed(sender, Date.now());
           if (deadline.expired === undefined) resolve(writable(refusal(name, error, state)));
         },
