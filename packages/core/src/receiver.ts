@@ -228,16 +228,21 @@ class DeadlineClock {
     const entry = { at: Date.now() + this.budget, expire };
     this.#entries.add(entry);
     if (this.#timer === undefined) this.#arm(entry.at);
+    else if (this.#entries.size === 1) (this.#timer as { ref?: () => unknown }).ref?.();
     return entry;
   }
   delete(entry: ClockEntry): void {
     this.#entries.delete(entry);
-    // While others are in flight the timer is left to fire: it finds later entries and re-arms (clearing and
-    // re-arming on every answer would cost what the shared timer saves). Once none is, it is cleared, so an idle
-    // receiver holds no timer (a process may exit).
+    // The timer is left to fire: it finds later entries and re-arms, or none and stops (clearing and re-arming on
+    // every answer is what the shared timer saves: a new timer costs a timer-list insertion). Once nothing is in
+    // flight it no longer keeps the process alive (`unref`); where timers cannot be unref'd, it is cleared.
     if (this.#entries.size === 0 && this.#timer !== undefined) {
-      clearTimeout(this.#timer);
-      this.#timer = undefined;
+      const timer = this.#timer as { unref?: () => unknown };
+      if (typeof timer.unref === 'function') timer.unref();
+      else {
+        clearTimeout(this.#timer);
+        this.#timer = undefined;
+      }
     }
   }
   #arm(at: number): void {
