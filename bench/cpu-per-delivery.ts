@@ -13,8 +13,15 @@
  *   fetch, fetch-bare, and `express-1mb` / `express-bare-1mb`) in a child process, loaded over loopback with 50
  *   keep-alive connections by this process; the figure is the child's own `process.cpuUsage()` over the
  *   measured requests, divided by their number (after a warm-up of a fifth as many).
+ *
+ * `--callgrind` (server rows only): the server child runs under `valgrind --tool=callgrind` with instrumentation off;
+ * `callgrind_control` turns it on for the measured requests only, and the row reports instructions per delivery
+ * (`Ir`), which other load on the machine does not change. Slow (valgrind starts tsx in a minute or two): use a
+ * small `--n` and `--only`.
  */
+import { exec } from 'node:child_process';
 import { Agent, request } from 'node:http';
+import { promisify } from 'node:util';
 import { adobeSign, createReceiver, silentLogger } from '@countersign/core';
 import { killAll, startServer } from './lib/children.js';
 import { ADOBE_CLIENT_ID, adobeLarge, adobeSmall, idGenerator, type BodyTemplate } from './lib/payloads.js';
@@ -29,6 +36,8 @@ const N = Number(arg('n') ?? 20_000);
 const N_LARGE = Number(arg('n-large') ?? Math.max(50, Math.round(N / 100)));
 const CONCURRENCY = 50;
 const DIST = arg('source') === undefined;
+const CALLGRIND = arg('callgrind') !== undefined;
+const run = promisify(exec);
 const small = adobeSmall();
 const large = adobeLarge();
 const nextId = idGenerator();
@@ -109,8 +118,9 @@ function jsonParseUs(template: BodyTemplate, count: number): number {
   return (cpuUs() - before) / count;
 }
 
-async function overHttp(kind: ServerKind, template: BodyTemplate, count: number): Promise<{ us: number; dispatched: number }> {
-  const server = await startServer(kind, { dist: DIST, heapMb: 2048 });
+async function overHttp(kind: ServerKind, template: BodyTemplate, count: number): Promise<{ us: number; dispatched: number; ir?: number }> {
+  const out = CALLGRIND ? `/tmp/countersign-callgrind-${process.pid}-${kind}-${template.bytes}.out` : undefined;
+  const server = await startServer(kind, { dist: DIST, heapMb: 2048, callgrindOut: out });
   const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY });
   const path = '/webhooks/adobe';
   const one = (): Promise<void> =>
@@ -135,10 +145,19 @@ async function overHttp(kind: ServerKind, template: BodyTemplate, count: number)
     });
   try {
     await load(Math.ceil(count / 5), one);
+    if (CALLGRIND) await run(`callgrind_control -i on ${server.pid}`);
     const before = await server.cpu();
     await load(count, one);
     await new Promise((r) => setTimeout(r, 50));
     const after = await server.cpu();
+    if (CALLGRIND) {
+      await run(`callgrind_control -i off ${server.pid}`);
+      await run(`callgrind_control -d ${server.pid}`);
+      // The dump is written as <out>.1 (a numbered part); its `totals:` line is the instructions collected.
+      const { stdout } = await run(`grep '^totals:' ${out}.1`);
+      const ir = Number(stdout.trim().split(/\s+/)[1]);
+      return { us: (after.us - before.us) / count, dispatched: after.dispatched - before.dispatched, ir: ir / count };
+    }
     // The IPC round trip of `cpu()` itself is a few µs in total: negligible over thousands of requests.
     return { us: (after.us - before.us) / count, dispatched: after.dispatched - before.dispatched };
   } finally {
@@ -163,7 +182,8 @@ async function main(): Promise<void> {
     if (!wanted(s.key)) continue;
     const count = s.template === large ? N_LARGE : N;
     const r = await overHttp(s.kind, s.template, count);
-    row(s.key, r.us, s.kind.endsWith('-bare') ? '' : `  (${r.dispatched} dispatched)`);
+    const ir = r.ir === undefined ? '' : `  ${Math.round(r.ir).toLocaleString('en')} instructions per delivery (callgrind)`;
+    row(s.key, r.us, `${s.kind.endsWith('-bare') ? '' : `  (${r.dispatched} dispatched)`}${ir}`);
   }
 }
 

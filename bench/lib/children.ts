@@ -9,7 +9,7 @@ import type { ChildMessage, ParentMessage, ServerKind } from './protocol.js';
 
 const SERVER_ENTRY = fileURLToPath(new URL('../server.ts', import.meta.url));
 const BENCH_DIR = fileURLToPath(new URL('..', import.meta.url));
-const START_TIMEOUT_MS = 60_000;
+const START_TIMEOUT_MS = 600_000; // under valgrind, starting takes minutes
 const STOP_TIMEOUT_MS = 5_000;
 
 const live = new Set<ChildProcess>();
@@ -21,6 +21,8 @@ export interface ChildOptions {
   heapMb?: number | undefined;
   /** Load the @countersign packages from their built `dist/` (run `pnpm build` first) instead of their sources. */
   dist?: boolean | undefined;
+  /** Run the child under `valgrind --tool=callgrind`, instrumentation off until `callgrind_control -i on`. */
+  callgrindOut?: string | undefined;
 }
 
 export interface ServerStats {
@@ -51,9 +53,11 @@ function execArgv(options: ChildOptions): string[] {
 
 /** Start `server.ts <kind>` in a child process and wait until it listens. */
 export function startServer(kind: ServerKind, options: ChildOptions = {}): Promise<RunningServer> {
+  const valgrind = options.callgrindOut === undefined ? undefined : ['--tool=callgrind', '--instr-atstart=no', '--smc-check=all-non-file', `--callgrind-out-file=${options.callgrindOut}`, process.execPath];
   const child = fork(SERVER_ENTRY, [kind], {
     cwd: BENCH_DIR,
-    execArgv: execArgv(options),
+    ...(valgrind === undefined ? {} : { execPath: 'valgrind' }),
+    execArgv: [...(valgrind ?? []), ...execArgv(options)],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     env: { ...process.env, NODE_ENV: 'production' },
   });
