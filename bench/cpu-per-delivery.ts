@@ -14,6 +14,7 @@
  *   keep-alive connections by this process; the figure is the child's own `process.cpuUsage()` over the
  *   measured requests, divided by their number (after a warm-up of a fifth as many).
  *
+ * `--profile=<dir>` writes a V8 CPU profile of each server child there (`npx -y tsx profile-summary.ts <dir>/CPU.*`).
  * `--callgrind` (server rows only): the server child runs under `valgrind --tool=callgrind` with instrumentation off;
  * `callgrind_control` turns it on for the measured requests only, and the row reports instructions per delivery
  * (`Ir`), which other load on the machine does not change. Slow (valgrind starts tsx in a minute or two): use a
@@ -37,6 +38,8 @@ const N_LARGE = Number(arg('n-large') ?? Math.max(50, Math.round(N / 100)));
 const CONCURRENCY = 50;
 const DIST = arg('source') === undefined;
 const CALLGRIND = arg('callgrind') !== undefined;
+/** `--profile=<dir>`: V8 CPU profiles of the server children (`node --cpu-prof`), for `profile-summary.ts`. */
+const PROFILE_DIR = arg('profile');
 const run = promisify(exec);
 const small = adobeSmall();
 const large = adobeLarge();
@@ -120,7 +123,7 @@ function jsonParseUs(template: BodyTemplate, count: number): number {
 
 async function overHttp(kind: ServerKind, template: BodyTemplate, count: number): Promise<{ us: number; dispatched: number; ir?: number }> {
   const out = CALLGRIND ? `/tmp/countersign-callgrind-${process.pid}-${kind}-${template.bytes}.out` : undefined;
-  const server = await startServer(kind, { dist: DIST, heapMb: 2048, callgrindOut: out });
+  const server = await startServer(kind, { dist: DIST, heapMb: 2048, callgrindOut: out, profileDir: PROFILE_DIR });
   const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY });
   const path = '/webhooks/adobe';
   const one = (): Promise<void> =>
