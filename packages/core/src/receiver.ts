@@ -282,13 +282,24 @@ class DeadlineClock {
   readonly #fire = (): void => {
     this.#timer = undefined;
     const now = Date.now();
+    const due: ClockEntry[] = [];
     for (const entry of this.#entries) {
       if (entry.at > now) {
         this.#arm(entry.at);
-        return;
+        break;
       }
       this.#entries.delete(entry);
-      entry.expire();
+      due.push(entry);
+    }
+    // Re-armed first, and each expiry on its own: one that throws (a logger) strands no other delivery's budget.
+    for (const entry of due) {
+      try {
+        entry.expire();
+      } catch (error) {
+        queueMicrotask(() => {
+          throw error;
+        });
+      }
     }
   };
 }
