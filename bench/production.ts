@@ -12,7 +12,9 @@
  * the acknowledgement must not wait for them.
  *
  * Options (environment): BENCH_RATE (requests/s, default 500), BENCH_DURATION (measured seconds, default 10),
- * BENCH_WARMUP (seconds, default 2), BENCH_CONNECTIONS (default 50), REDIS_URL (default redis://127.0.0.1:6379).
+ * BENCH_WARMUP (seconds, default 2), BENCH_CONNECTIONS (default 50), REDIS_URL (default redis://127.0.0.1:6379),
+ * BENCH_SATURATION (0: skip the full-speed run), BENCH_COMMIT_BATCH_MS (redisDedupe's commitBatchMs; 0 = one commit
+ * per round trip, the behaviour before it existed), BENCH_SETUPS (memory,redis: which setups to run).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -23,7 +25,7 @@ import { createRequire } from 'node:module';
 import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
-import { adobeSign, createReceiver, memoryDedupe, memoryQueue } from '@countersign/core';
+import { adobeSign, createReceiver, memoryDedupe, memoryQueue, silentLogger } from '@countersign/core';
 import { bullmqQueue, createWorker } from '@countersign/bullmq';
 import { createListener } from '@countersign/node';
 import { redisDedupe } from '@countersign/redis';
@@ -33,6 +35,10 @@ const DURATION = Number(process.env.BENCH_DURATION ?? 10);
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 2);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+/** Also load each setup as fast as it answers (req/s per receiver process at saturation). BENCH_SATURATION=0 skips it. */
+const SATURATION = process.env.BENCH_SATURATION !== '0';
+/** redisDedupe's `commitBatchMs` (default: the store's own); 0 sends each commit on its own, as before 2026-12-07. */
+const COMMIT_BATCH_MS = process.env.BENCH_COMMIT_BATCH_MS === undefined ? undefined : Number(process.env.BENCH_COMMIT_BATCH_MS);
 const HANDLER_MS = 10_000;
 const CLIENT_ID = 'CBJCHBCAABAAbenchProduction0000';
 
@@ -56,13 +62,21 @@ function childEnv(): ChildEnv {
   };
 }
 
+interface CountedClient {
+  sendCommand: (...args: unknown[]) => unknown;
+}
+
+/** The dedupe store and queue of the last receiver made (the server counts their Redis commands). */
+const receiverParts: { dedupe?: unknown; queue?: unknown } = {};
+
 function makeReceiver(env: ChildEnv) {
   const redis = env.setup === 'redis';
-  return createReceiver({
-    endpoints: { adobe: adobeSign({ clientIds: [CLIENT_ID] }) },
-    dedupe: redis ? redisDedupe({ connection: REDIS_URL, prefix: env.dedupePrefix }) : memoryDedupe(),
-    queue: redis ? bullmqQueue({ connection: REDIS_URL, queueName: env.queueName, prefix: env.bullPrefix }) : memoryQueue({ concurrency: 10, maxEvents: 500_000, maxBytes: 2 * 1024 ** 3 }), // bounds above what a run piles up
-  });
+  const dedupe = redis ? redisDedupe({ connection: REDIS_URL, prefix: env.dedupePrefix, ...(COMMIT_BATCH_MS === undefined ? {} : { commitBatchMs: COMMIT_BATCH_MS }) }) : memoryDedupe();
+  // bounds above what a run piles up
+  const queue = redis ? bullmqQueue({ connection: REDIS_URL, queueName: env.queueName, prefix: env.bullPrefix }) : memoryQueue({ concurrency: 10, maxEvents: 2_000_000, maxBytes: 8 * 1024 ** 3 });
+  receiverParts.dedupe = dedupe;
+  receiverParts.queue = queue;
+  return createReceiver({ endpoints: { adobe: adobeSign({ clientIds: [CLIENT_ID] }) }, dedupe, queue, logger: silentLogger });
 }
 
 async function runServer(): Promise<void> {
@@ -74,7 +88,30 @@ async function runServer(): Promise<void> {
     if (i > 100) throw new Error('the receiver did not become ready');
     await sleep(50);
   }
-  const server = createServer(createListener(receiver));
+  // What one receiver process costs per accepted delivery: Redis commands sent (each its own round trip: nothing
+  // here pipelines; a claim carrying commits is one script), and CPU time. Read with GET /__bench-stats.
+  let accepted = 0;
+  let commands = 0;
+  const clients = env.setup === 'redis' ? [(receiverParts.dedupe as { client: CountedClient }).client, (receiverParts.queue as { client: CountedClient }).client] : [];
+  for (const client of new Set(clients)) {
+    const send = client.sendCommand.bind(client);
+    client.sendCommand = (...args: unknown[]) => {
+      commands += 1;
+      return send(...args);
+    };
+  }
+  const listener = createListener(receiver);
+  const server = createServer((req, res) => {
+    if (req.url === '/__bench-stats') {
+      const { user, system } = process.cpuUsage();
+      res.end(JSON.stringify({ accepted, commands, cpuUs: user + system }));
+      return;
+    }
+    res.once('finish', () => {
+      if (res.statusCode === 200) accepted += 1;
+    });
+    listener(req, res);
+  });
   server.keepAliveTimeout = 60_000;
   server.listen(0, '127.0.0.1', () => console.log(JSON.stringify({ port: (server.address() as AddressInfo).port })));
 }
@@ -110,7 +147,7 @@ interface AutocannonResult {
 }
 
 type Autocannon = (
-  options: { url: string; connections: number; duration: number; overallRate: number; ignoreCoordinatedOmission: boolean; requests: AutocannonRequest[] },
+  options: { url: string; connections: number; duration: number; overallRate?: number; ignoreCoordinatedOmission?: boolean; requests: AutocannonRequest[] },
   done: (error: Error | null, result: AutocannonResult) => void,
 ) => unknown;
 
@@ -126,7 +163,8 @@ function notificationTemplate(): { before: string; after: string } {
   return { before, after };
 }
 
-function load(port: number, seconds: number): Promise<AutocannonResult> {
+/** autocannon for `seconds`: at RATE (bursts, see below), or as fast as the server answers when `full`. */
+function load(port: number, seconds: number, full = false): Promise<AutocannonResult> {
   const template = notificationTemplate();
   const run = randomBytes(6).toString('hex');
   let n = 0;
@@ -136,10 +174,9 @@ function load(port: number, seconds: number): Promise<AutocannonResult> {
         url: `http://127.0.0.1:${port}`,
         connections: CONNECTIONS,
         duration: seconds,
-        overallRate: RATE,
+        ...(full ? {} : { overallRate: RATE, ignoreCoordinatedOmission: true }),
         // autocannon corrects with an expected interval of ceil(1 / per-connection rate) = 1 ms, which adds a
         // synthetic sample for every millisecond of every slow response: raw latencies are the honest figure here.
-        ignoreCoordinatedOmission: true,
         requests: [
           {
             method: 'POST',
@@ -271,6 +308,11 @@ async function deleteKeys(...prefixes: string[]): Promise<void> {
 interface Row {
   setup: string;
   load: string;
+  /** Requests per second offered (NaN: as fast as the server answers). */
+  offered: number;
+  /** Redis commands the receiver process sent per accepted delivery, and its CPU µs per accepted delivery. */
+  commandsPerAccepted: number;
+  cpuUsPerAccepted: number;
   acked: number;
   seconds: number;
   non2xx: number;
@@ -278,12 +320,37 @@ interface Row {
   latency: { p50: number; p90: number; p99: number; max: number };
 }
 
-function fromAutocannon(setup: string, result: AutocannonResult): Row {
-  return { setup, load: 'autocannon overallRate', acked: result['2xx'], seconds: result.duration, non2xx: result.non2xx, errors: result.errors + result.timeouts, latency: result.latency };
+interface Stats {
+  accepted: number;
+  commands: number;
+  cpuUs: number;
 }
 
-function fromPaced(setup: string, result: PacedResult): Row {
-  return { setup, load: 'even pace (open loop)', acked: result.acked, seconds: result.seconds, non2xx: result.non2xx, errors: result.errors, latency: result.latency };
+function stats(port: number): Promise<Stats> {
+  return new Promise((resolve, reject) => {
+    request({ host: '127.0.0.1', port, path: '/__bench-stats' }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (text += chunk));
+      res.on('end', () => resolve(JSON.parse(text) as Stats));
+    })
+      .on('error', reject)
+      .end();
+  });
+}
+
+/** What the server spent between two stats readings, per accepted delivery. */
+function perAccepted(before: Stats, after: Stats): Pick<Row, 'commandsPerAccepted' | 'cpuUsPerAccepted'> {
+  const accepted = after.accepted - before.accepted;
+  return { commandsPerAccepted: (after.commands - before.commands) / accepted, cpuUsPerAccepted: (after.cpuUs - before.cpuUs) / accepted };
+}
+
+function fromAutocannon(setup: string, result: AutocannonResult, full = false): Omit<Row, 'commandsPerAccepted' | 'cpuUsPerAccepted'> {
+  return { setup, load: full ? 'autocannon, full speed' : 'autocannon overallRate', offered: full ? Number.NaN : RATE, acked: result['2xx'], seconds: result.duration, non2xx: result.non2xx, errors: result.errors + result.timeouts, latency: result.latency };
+}
+
+function fromPaced(setup: string, result: PacedResult): Omit<Row, 'commandsPerAccepted' | 'cpuUsPerAccepted'> {
+  return { setup, load: 'even pace (open loop)', offered: RATE, acked: result.acked, seconds: result.seconds, non2xx: result.non2xx, errors: result.errors, latency: result.latency };
 }
 
 async function measure(setup: Setup): Promise<Row[]> {
@@ -301,9 +368,17 @@ async function measure(setup: Setup): Promise<Row[]> {
     const { port } = (await server.first) as { port: number };
     const name = setup === 'redis' ? 'Redis dedupe + BullMQ' : 'memory dedupe + queue';
     if (WARMUP > 0) await load(port, WARMUP);
-    const bursty = fromAutocannon(name, await load(port, DURATION));
-    const even = fromPaced(name, await paced(port, DURATION));
-    return [bursty, even];
+    const rows: Row[] = [];
+    const measured = async (run: () => Promise<Omit<Row, 'commandsPerAccepted' | 'cpuUsPerAccepted'>>): Promise<void> => {
+      const before = await stats(port);
+      const row = await run();
+      await sleep(200); // commits waiting for a batch go out
+      rows.push({ ...row, ...perAccepted(before, await stats(port)) });
+    };
+    if (SATURATION) await measured(async () => fromAutocannon(name, await load(port, DURATION, true), true));
+    await measured(async () => fromAutocannon(name, await load(port, DURATION)));
+    await measured(async () => fromPaced(name, await paced(port, DURATION)));
+    return rows;
   } finally {
     await Promise.all(children.map(stop));
     if (setup === 'redis') await deleteKeys(`${env.bullPrefix}:`, env.dedupePrefix);
@@ -311,11 +386,11 @@ async function measure(setup: Setup): Promise<Row[]> {
 }
 
 function table(rows: Row[]): string {
-  const header = ['setup', 'load', 'offered req/s', 'acked req/s', '2xx', 'non-2xx', 'errors', 'p50 ms', 'p90 ms', 'p99 ms', 'max ms'];
+  const header = ['setup', 'load', 'offered req/s', 'acked req/s', '2xx', 'non-2xx', 'errors', 'p50 ms', 'p90 ms', 'p99 ms', 'max ms', 'Redis cmds/acc', 'CPU µs/acc'];
   const lines = rows.map((row) => [
     row.setup,
     row.load,
-    String(RATE),
+    Number.isNaN(row.offered) ? 'max' : String(row.offered),
     (row.acked / row.seconds).toFixed(0),
     String(row.acked),
     String(row.non2xx),
@@ -324,6 +399,8 @@ function table(rows: Row[]): string {
     row.latency.p90.toFixed(1),
     row.latency.p99.toFixed(1),
     row.latency.max.toFixed(1),
+    row.commandsPerAccepted.toFixed(2),
+    row.cpuUsPerAccepted.toFixed(0),
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => (l[i] ?? '').length)));
   const text = (i: number): boolean => i < 2;
@@ -334,7 +411,8 @@ function table(rows: Row[]): string {
 async function main(): Promise<void> {
   console.log(`countersign production bench: ${RATE} req/s for ${DURATION} s (+${WARMUP} s warm-up), ${CONNECTIONS} connections, handlers sleep ${HANDLER_MS / 1000} s`);
   const rows: Row[] = [];
-  for (const setup of ['memory', 'redis'] as const) {
+  const setups = (process.env.BENCH_SETUPS ?? 'memory,redis').split(',') as Setup[];
+  for (const setup of setups) {
     process.stdout.write(`measuring ${setup}...\n`);
     rows.push(...(await measure(setup)));
   }
@@ -344,6 +422,9 @@ async function main(): Promise<void> {
       'autocannon overallRate: latency from sending a request to its acknowledgement. autocannon sends each connection\'s',
       '  share of a second back to back at the start of the second, then waits: a burst of RATE requests once a second.',
       'even pace: one request every 1000/RATE ms, open loop; latency counts from the moment the request was due.',
+      'Redis cmds/acc: commands the receiver process sent to Redis per accepted delivery (each one round trip: claim, with',
+      '  the commits waiting for it; the BullMQ job; commits sent alone when no claim came within commitBatchMs).',
+      'CPU µs/acc: CPU time of the receiver process per accepted delivery.',
     ].join('\n'),
   );
 }

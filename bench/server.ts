@@ -157,6 +157,10 @@ async function main(): Promise<void> {
   };
   process.on('message', (message: ParentMessage) => {
     if (message.type === 'stop') stop();
+    else if (message.type === 'cpu') {
+      const { user, system } = process.cpuUsage();
+      void report({ type: 'cpu', us: user + system, dispatched: counter.dispatched });
+    }
   });
   process.on('disconnect', () => process.exit(0));
   process.on('SIGTERM', () => process.exit(0));

@@ -9,7 +9,7 @@ import type { ChildMessage, ParentMessage, ServerKind } from './protocol.js';
 
 const SERVER_ENTRY = fileURLToPath(new URL('../server.ts', import.meta.url));
 const BENCH_DIR = fileURLToPath(new URL('..', import.meta.url));
-const START_TIMEOUT_MS = 60_000;
+const START_TIMEOUT_MS = 600_000; // under valgrind, starting takes minutes
 const STOP_TIMEOUT_MS = 5_000;
 
 const live = new Set<ChildProcess>();
@@ -21,6 +21,8 @@ export interface ChildOptions {
   heapMb?: number | undefined;
   /** Load the @countersign packages from their built `dist/` (run `pnpm build` first) instead of their sources. */
   dist?: boolean | undefined;
+  /** Run the child under `valgrind --tool=callgrind`, instrumentation off until `callgrind_control -i on`. */
+  callgrindOut?: string | undefined;
 }
 
 export interface ServerStats {
@@ -34,6 +36,8 @@ export interface RunningServer {
   pid: number;
   /** Ask the child to stop; resolves with what its handlers saw (undefined when it had to be killed). */
   stop(): Promise<ServerStats | undefined>;
+  /** The child's CPU time so far (`process.cpuUsage()`, user + system, µs) and the events its handlers saw. */
+  cpu(): Promise<{ us: number; dispatched: number }>;
 }
 
 function execArgv(options: ChildOptions): string[] {
@@ -49,9 +53,11 @@ function execArgv(options: ChildOptions): string[] {
 
 /** Start `server.ts <kind>` in a child process and wait until it listens. */
 export function startServer(kind: ServerKind, options: ChildOptions = {}): Promise<RunningServer> {
+  const valgrind = options.callgrindOut === undefined ? undefined : ['--tool=callgrind', '--instr-atstart=no', '--smc-check=all-non-file', `--callgrind-out-file=${options.callgrindOut}`, process.execPath];
   const child = fork(SERVER_ENTRY, [kind], {
     cwd: BENCH_DIR,
-    execArgv: execArgv(options),
+    ...(valgrind === undefined ? {} : { execPath: 'valgrind' }),
+    execArgv: [...(valgrind ?? []), ...execArgv(options)],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     env: { ...process.env, NODE_ENV: 'production' },
   });
@@ -80,6 +86,18 @@ export function startServer(kind: ServerKind, options: ChildOptions = {}): Promi
     return stats;
   };
 
+  const cpu = (): Promise<{ us: number; dispatched: number }> =>
+    new Promise((resolve, reject) => {
+      const onMessage = (message: ChildMessage): void => {
+        if (message.type !== 'cpu') return;
+        child.off('message', onMessage);
+        resolve({ us: message.us, dispatched: message.dispatched });
+      };
+      child.on('message', onMessage);
+      if (!child.connected) reject(new Error(`${kind} server is gone`));
+      else child.send({ type: 'cpu' } satisfies ParentMessage);
+    });
+
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
@@ -92,7 +110,7 @@ export function startServer(kind: ServerKind, options: ChildOptions = {}): Promi
     child.on('message', (message: ChildMessage) => {
       if (message.type !== 'ready') return;
       clearTimeout(timer);
-      resolve({ kind, port: message.port, pid: child.pid ?? -1, stop });
+      resolve({ kind, port: message.port, pid: child.pid ?? -1, stop, cpu });
     });
   });
 }

@@ -20,9 +20,13 @@ export function isServerKind(value: string | undefined): value is ServerKind {
 }
 
 /** Messages from the child to the parent. */
-export type ChildMessage = { type: 'ready'; port: number } | { type: 'stats'; dispatched: number; rssMb: number };
+export type ChildMessage =
+  | { type: 'ready'; port: number }
+  | { type: 'stats'; dispatched: number; rssMb: number }
+  /** The child's own `process.cpuUsage()` (user + system, µs) and dispatch count, asked for with `{ type: 'cpu' }`. */
+  | { type: 'cpu'; us: number; dispatched: number };
 /** Messages from the parent to the child. */
-export type ParentMessage = { type: 'stop' };
+export type ParentMessage = { type: 'stop' } | { type: 'cpu' };
 
 /** Handlers sleep this long in the `express-slow` server. */
 export const SLOW_HANDLER_MS = 10_000;

@@ -1,6 +1,34 @@
-/** Web Crypto helpers (no `node:crypto`), so the core runs on Node, Workers, Deno and Bun alike. */
+/**
+ * Web Crypto helpers, so the core runs on Node, Workers, Deno and Bun alike. Where the runtime offers `node:crypto`
+ * through `process.getBuiltinModule` (Node >= 20.16, Bun, Deno), digests and HMACs are computed with it instead:
+ * synchronously, without Web Crypto's per-call job, promise and argument checks, which cost more than hashing a
+ * 2 kB body (measured on Node 20: ~35 % of `receiver.handle()` for an Adobe delivery went to `subtle.digest`).
+ */
 
 const encoder = new TextEncoder();
+
+interface NodeHash {
+  update(data: Uint8Array): NodeHash;
+  digest(): Uint8Array;
+  digest(encoding: 'hex'): string;
+}
+interface NodeCrypto {
+  createHash(algorithm: string): NodeHash;
+  createHmac(algorithm: string, key: Uint8Array | string): NodeHash;
+}
+
+/** `node:crypto` when the runtime has it without an import (the core has no Node-only imports), else `undefined`. */
+const nodeCrypto: NodeCrypto | undefined = (() => {
+  try {
+    const scope = globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } };
+    const mod = scope.process?.getBuiltinModule?.('node:crypto') as Partial<NodeCrypto> | undefined;
+    return typeof mod?.createHash === 'function' && typeof mod.createHmac === 'function' ? (mod as NodeCrypto) : undefined;
+  } catch {
+    return undefined;
+  }
+})();
+
+const NODE_HASH: Record<string, string> = { 'SHA-1': 'sha1', 'SHA-256': 'sha256', 'SHA-512': 'sha512' };
 
 /**
  * Compare two secrets in time that depends only on their lengths, never on where they differ.
@@ -33,6 +61,11 @@ function importHmacKey(secret: Uint8Array | string, hash: HmacAlgorithm): Promis
 
 /** HMAC of `data` keyed with `secret`, as raw bytes. */
 export async function hmac(hash: HmacAlgorithm, secret: Uint8Array | string, data: Uint8Array | string): Promise<Uint8Array> {
+  if (nodeCrypto !== undefined) {
+    const bytes = typeof data === 'string' ? encoder.encode(data) : data;
+    const digest = nodeCrypto.createHmac(NODE_HASH[hash] as string, secret).update(bytes).digest();
+    return new Uint8Array(digest.buffer, digest.byteOffset, digest.byteLength);
+  }
   const key = await importHmacKey(secret, hash);
   const bytes = typeof data === 'string' ? encoder.encode(data) : data;
   return new Uint8Array(await crypto.subtle.sign('HMAC', key, bytes as BufferSource));
@@ -48,6 +81,7 @@ export function toHex(bytes: Uint8Array): string {
 /** SHA-256 digest as lower-case hex. */
 export async function sha256Hex(data: Uint8Array | string): Promise<string> {
   const bytes = typeof data === 'string' ? encoder.encode(data) : data;
+  if (nodeCrypto !== undefined) return nodeCrypto.createHash('sha256').update(bytes).digest('hex');
   return toHex(new Uint8Array(await crypto.subtle.digest('SHA-256', bytes as BufferSource)));
 }
 

@@ -86,6 +86,33 @@ export function createHandlers<const E extends Platforms>(platforms: E, options:
     return { payload, lifecycle: facts === undefined ? undefined : lifecycleRecord(facts) };
   }
 
+  /**
+   * The handlers of one event, in order: its name, its topic, its endpoint's `*`, its lifecycle stage, `lifecycle:*`,
+   * then `onAny`. Cached per (endpoint, name, topic, stage) until a handler is added; names come from senders, so
+   * the cache is bounded (cleared when full).
+   */
+  const runLists = new Map<string, ReadonlyArray<Handler<never>>>();
+  function handlersFor(endpoint: string, name: string, topic: string | undefined, stage: string | undefined): ReadonlyArray<Handler<never>> {
+    const cacheKey = `${endpoint}\u0000${name}\u0000${topic ?? ''}\u0000${stage ?? ''}`;
+    const cached = runLists.get(cacheKey);
+    if (cached !== undefined) return cached;
+    const run: Array<Handler<never>> = [];
+    const add = (list: Array<Handler<never>> | undefined): void => {
+      if (list) run.push(...list);
+    };
+    add(handlers.get(`${endpoint}:${name}`));
+    if (topic !== undefined && topic !== name) add(handlers.get(`${endpoint}:${topic}`));
+    add(handlers.get(`${endpoint}:*`));
+    if (stage !== undefined) {
+      add(handlers.get(`${LIFECYCLE_PREFIX}:${stage}`));
+      add(handlers.get(`${LIFECYCLE_PREFIX}:*`));
+    }
+    add(anyHandlers);
+    if (runLists.size >= 1000) runLists.clear();
+    runLists.set(cacheKey, run);
+    return run;
+  }
+
   async function dispatch(queued: QueuedEvent, info: DispatchInfo): Promise<void> {
     const { payload, lifecycle, invalid } = prepare(queued, byName.get(queued.endpoint));
     const delivery = queued.delivery;
@@ -107,18 +134,7 @@ export function createHandlers<const E extends Platforms>(platforms: E, options:
         headers: delivery?.headers ?? {},
       },
     };
-    const run: Array<Handler<never>> = [];
-    const add = (list: Array<Handler<never>> | undefined): void => {
-      if (list) run.push(...list);
-    };
-    add(handlers.get(`${queued.endpoint}:${queued.name}`));
-    if (queued.topic !== undefined && queued.topic !== queued.name) add(handlers.get(`${queued.endpoint}:${queued.topic}`));
-    add(handlers.get(`${queued.endpoint}:*`));
-    if (lifecycle !== undefined) {
-      add(handlers.get(`${LIFECYCLE_PREFIX}:${lifecycle.stage}`));
-      add(handlers.get(`${LIFECYCLE_PREFIX}:*`));
-    }
-    add(anyHandlers);
+    const run = handlersFor(queued.endpoint, queued.name, queued.topic, lifecycle?.stage);
     const watch = options.observe?.(queued, info);
     if (run.length === 0 && invalid === undefined) {
       const named = `${queued.endpoint}:${queued.name}`;
@@ -134,7 +150,11 @@ export function createHandlers<const E extends Platforms>(platforms: E, options:
     }
     const runAll = async (): Promise<void> => {
       if (invalid !== undefined) throw invalid;
-      for (const handler of run) await handler(event as never);
+      for (const handler of run) {
+        // A handler that returns no promise (or thenable) costs no extra microtask.
+        const result: unknown = handler(event as never);
+        if (typeof result === 'object' && result !== null && typeof (result as { then?: unknown }).then === 'function') await result;
+      }
     };
     try {
       await (watch ? watch.within(runAll) : runAll());
@@ -187,10 +207,12 @@ export function createHandlers<const E extends Platforms>(platforms: E, options:
         list.push(handler as Handler<never>);
         handlers.set(n, list);
       }
+      runLists.clear();
       return registry;
     },
     onAny(handler) {
       anyHandlers.push(handler as Handler<never>);
+      runLists.clear();
       return registry;
     },
     onError(handler) {

@@ -9,12 +9,17 @@ export interface Logger {
   info(obj: object, msg?: string): void;
   warn(obj: object, msg?: string): void;
   error(obj: object, msg?: string): void;
+  /**
+   * Whether records of `level` are written (pino has it). countersign asks before building the fields of its
+   * per-delivery `info` lines, so a logger at `warn` costs the hot path nothing. Without it every level is assumed on.
+   */
+  isLevelEnabled?(level: string): boolean;
 }
 
 const noop = (): void => undefined;
 
 /** Logs nothing at all: an explicit choice (tests), since failures then go unseen. */
-export const silentLogger: Logger = { debug: noop, info: noop, warn: noop, error: noop };
+export const silentLogger: Logger = { debug: noop, info: noop, warn: noop, error: noop, isLevelEnabled: () => false };
 
 /** Longest string field `jsonLogger` writes whole (stacks included); longer ones are clipped. */
 const MAX_FIELD = 4096;
@@ -67,7 +72,13 @@ export function jsonLogger(level: 'debug' | 'info' | 'warn' | 'error' = 'info'):
       if (order.indexOf(lvl) < min) return;
       console.error(jsonLine({ level: lvl, time: new Date().toISOString(), ...obj, msg }));
     };
-  return { debug: write('debug'), info: write('info'), warn: write('warn'), error: write('error') };
+  return {
+    debug: write('debug'),
+    info: write('info'),
+    warn: write('warn'),
+    error: write('error'),
+    isLevelEnabled: (lvl) => order.indexOf(lvl as (typeof order)[number]) >= min,
+  };
 }
 
 /**

@@ -115,6 +115,37 @@ const DEFAULT_MAX_BODY = 10 * 1024 * 1024;
 const DEFAULT_CLAIM_TTL_MS = 60_000;
 const decoder = new TextDecoder();
 
+interface NodeBufferModule {
+  isAscii?: (input: Uint8Array) => boolean;
+  Buffer: { from(buffer: ArrayBufferLike, byteOffset: number, length: number): { latin1Slice(start: number, end: number): string } };
+}
+
+/** `node:buffer` where the runtime offers it without an import (Node >= 20.16, Bun, Deno), else `undefined`. */
+const nodeBuffer: NodeBufferModule | undefined = (() => {
+  try {
+    const scope = globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } };
+    const mod = scope.process?.getBuiltinModule?.('node:buffer') as Partial<NodeBufferModule> | undefined;
+    return typeof mod?.isAscii === 'function' && typeof mod.Buffer?.from === 'function' ? (mod as NodeBufferModule) : undefined;
+  } catch {
+    return undefined;
+  }
+})();
+
+/** Bodies from this size on are checked for an all-ASCII fast path (below it, the check costs what it saves). */
+const ASCII_FAST_PATH_BYTES = 16 * 1024;
+
+/**
+ * The body as text (UTF-8). A large body that is all ASCII (JSON with its non-ASCII escaped, base64 documents: the
+ * 1 MB Adobe notification) is read byte for byte into a one-byte string (`latin1Slice`), which is the same string
+ * and costs a fraction of UTF-8 decoding; anything else (a BOM included) goes through `TextDecoder`.
+ */
+function decodeBody(body: Uint8Array): string {
+  if (nodeBuffer !== undefined && body.byteLength >= ASCII_FAST_PATH_BYTES && (nodeBuffer.isAscii as (input: Uint8Array) => boolean)(body)) {
+    return nodeBuffer.Buffer.from(body.buffer, body.byteOffset, body.byteLength).latin1Slice(0, body.byteLength);
+  }
+  return decoder.decode(body);
+}
+
 /**
  * `adobe`, `/adobe`, `/adobe?x=1` -> `adobe`: one path segment, taken literally (never URL-decoded: endpoint names
  * need no encoding, so `adob%65` is another path). Anything with more segments (`/x/adobe`, `//adobe`) is not an
@@ -207,6 +238,72 @@ class Deadline {
   }
 }
 
+interface ClockEntry {
+  /** When the budget runs out (ms since the epoch). */
+  at: number;
+  expire: () => void;
+}
+
+/**
+ * The time budgets of every delivery in flight that shares one budget length, on one timer: deliveries start in
+ * the order their budgets end, so the entries (a `Set`, in insertion order) are sorted by deadline, the timer is
+ * set for the first one only, and a delivery answered in time just leaves the set. One `setTimeout` and
+ * `clearTimeout` per delivery cost more than the rest of the bookkeeping (timers are a linked list per duration
+ * plus a heap in Node).
+ */
+class DeadlineClock {
+  readonly #entries = new Set<ClockEntry>();
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  constructor(readonly budget: number) {}
+  add(expire: () => void): ClockEntry {
+    const entry = { at: Date.now() + this.budget, expire };
+    this.#entries.add(entry);
+    if (this.#timer === undefined) this.#arm(entry.at);
+    else if (this.#entries.size === 1) (this.#timer as { ref?: () => unknown }).ref?.();
+    return entry;
+  }
+  delete(entry: ClockEntry): void {
+    this.#entries.delete(entry);
+    // The timer is left to fire: it finds later entries and re-arms, or none and stops (clearing and re-arming on
+    // every answer is what the shared timer saves: a new timer costs a timer-list insertion). Once nothing is in
+    // flight it no longer keeps the process alive (`unref`); where timers cannot be unref'd, it is cleared.
+    if (this.#entries.size === 0 && this.#timer !== undefined) {
+      const timer = this.#timer as { unref?: () => unknown };
+      if (typeof timer.unref === 'function') timer.unref();
+      else {
+        clearTimeout(this.#timer);
+        this.#timer = undefined;
+      }
+    }
+  }
+  #arm(at: number): void {
+    this.#timer = setTimeout(this.#fire, Math.max(0, at - Date.now()));
+  }
+  readonly #fire = (): void => {
+    this.#timer = undefined;
+    const now = Date.now();
+    const due: ClockEntry[] = [];
+    for (const entry of this.#entries) {
+      if (entry.at > now) {
+        this.#arm(entry.at);
+        break;
+      }
+      this.#entries.delete(entry);
+      due.push(entry);
+    }
+    // Re-armed first, and each expiry on its own: one that throws (a logger) strands no other delivery's budget.
+    for (const entry of due) {
+      try {
+        entry.expire();
+      } catch (error) {
+        queueMicrotask(() => {
+          throw error;
+        });
+      }
+    }
+  };
+}
+
 const FORM_TYPES = /^\s*(multipart\/form-data|application\/x-www-form-urlencoded)\s*(;|$)/i;
 
 class Context implements DeliveryContext {
@@ -232,7 +329,7 @@ class Context implements DeliveryContext {
     return this.#query;
   }
   text(): string {
-    this.#text ??= decoder.decode(this.body);
+    this.#text ??= decodeBody(this.body);
     return this.#text;
   }
   jsonValue(): Record<string, unknown> | unknown[] {
@@ -310,6 +407,8 @@ export function createReceiver<const E extends Endpoints>(options: ReceiverOptio
     }
   }
   const logger = options.logger ?? defaultLogger();
+  /** Whether per-delivery `info` lines are written: their fields are not even built otherwise (asked each time: pino's level can change). */
+  const infoOn = (): boolean => logger.isLevelEnabled?.('info') ?? true;
   const observing = observersOf(options.observers, logger);
   /** Refusals caused by senders (4xx), logged at a bounded rate per endpoint and code. */
   const refusals = limitedLog(logger);
@@ -330,6 +429,16 @@ export function createReceiver<const E extends Endpoints>(options: ReceiverOptio
     }
   }
   const inFlight = new Set<Promise<unknown>>();
+  /** One deadline clock per time budget (in practice per endpoint), shared by every delivery in flight. */
+  const clocks = new Map<number, DeadlineClock>();
+  const clockFor = (budget: number): DeadlineClock => {
+    let clock = clocks.get(budget);
+    if (clock === undefined) {
+      clock = new DeadlineClock(budget);
+      clocks.set(budget, clock);
+    }
+    return clock;
+  };
   let closing = false;
   for (const [name, provider] of byName) {
     for (const warning of provider.warnings ?? []) logger.warn({ endpoint: name }, warning);
@@ -444,7 +553,7 @@ export function createReceiver<const E extends Endpoints>(options: ReceiverOptio
         if (claim.status === 'claimed') claimed.push({ index: i, key, token: claim.token });
         else if (claim.status === 'pending') pending = true;
         else {
-          logger.info({ endpoint: name, event: events[i]?.name, id: key }, 'duplicate acknowledged, not dispatched again');
+          if (infoOn()) logger.info({ endpoint: name, event: events[i]?.name, id: key }, 'duplicate acknowledged, not dispatched again');
           if (watch) (watch.events[i] as { dedupe: string }).dedupe = 'duplicate';
         }
       }
@@ -490,7 +599,7 @@ export function createReceiver<const E extends Endpoints>(options: ReceiverOptio
       }
       // The event is safe from here on, even if the budget ran out meanwhile (the platform's retry is then a duplicate).
       dedupe.commit(key, token, provider.retentionMs).catch((error: unknown) => logger.warn({ id: key, err: error }, 'dedupe commit failed; the claim will expire'));
-      logger.info({ endpoint: name, event: parsed.name, id: key }, 'event accepted');
+      if (infoOn()) logger.info({ endpoint: name, event: parsed.name, id: key }, 'event accepted');
       if (watch) (watch.events[index] as { dedupe: string }).dedupe = 'queued';
     }
     return 'accepted';
@@ -572,22 +681,23 @@ export function createReceiver<const E extends Endpoints>(options: ReceiverOptio
     // One promise settled by whichever comes first: the work's answer, its failure, or the end of the budget.
     // The work may outlive the answer (budget ran out): it still commits or releases its claim, never unhandled.
     return new Promise<WebhookResponse>((resolve) => {
-      const timer = setTimeout(() => {
+      const clock = clockFor(budget);
+      const entry = clock.add(() => {
         const error = new CountersignError('TIMEOUT', `The delivery could not be accepted within ${budget} ms; it was not acknowledged and the platform will retry.`, {
           headers: { 'retry-after': '5' },
         });
         deadline.expire(error);
         resolve(refusal(name, error, state));
-      }, budget);
+      });
       work.then(
         (answer) => {
           inFlight.delete(work);
-          clearTimeout(timer);
+          clock.delete(entry);
           resolve(writable(answer));
         },
         (error: unknown) => {
           inFlight.delete(work);
-          clearTimeout(timer);
+          clock.delete(entry);
           if (authFailures !== undefined && isCountersignError(error) && AUTH_FAILURES.has(error.code)) authFailures.failed(sender, Date.now());
           if (deadline.expired === undefined) resolve(writable(refusal(name, error, state)));
         },

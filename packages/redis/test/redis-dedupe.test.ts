@@ -63,6 +63,52 @@ describe.runIf(redisUp)('redisDedupe on a real Redis', () => {
     expect(await raw.get(prefix + key)).toBe('done');
   });
 
+  it('sends a commit with the next claim (one round trip for both), and a claim of the same key sees it done', async () => {
+    const dedupe = store({ commitBatchMs: 60_000 }); // no timer flush within the test: only a claim can carry it
+    const sent = vi.spyOn(dedupe.client, 'evalsha');
+    const key = nextKey();
+    const first = await dedupe.claim(key, 60_000);
+    if (first.status !== 'claimed') throw new Error('expected a claim');
+    const committed = dedupe.commit(key, first.token);
+    expect(await raw.get(prefix + key)).toBe(first.token); // not sent yet
+    sent.mockClear();
+    // The same key claimed again on this instance: the commit rides along and is applied first.
+    expect(await dedupe.claim(key, 60_000)).toEqual({ status: 'duplicate' });
+    await committed;
+    expect(sent).toHaveBeenCalledTimes(1);
+    expect(await raw.get(prefix + key)).toBe('done');
+    // Another key's claim carries a waiting commit too; a commit whose token lost the key is still a no-op there.
+    const other = nextKey();
+    const claim = await dedupe.claim(other, 60_000);
+    if (claim.status !== 'claimed') throw new Error('expected a claim');
+    const stale = dedupe.commit(other, 'not-the-token');
+    const real = dedupe.commit(other, claim.token);
+    sent.mockClear();
+    expect(await dedupe.claim(nextKey(), 60_000)).toMatchObject({ status: 'claimed' });
+    await Promise.all([stale, real]);
+    expect(sent).toHaveBeenCalledTimes(1);
+    expect(await raw.get(prefix + other)).toBe('done');
+    sent.mockRestore();
+  });
+
+  it('sends waiting commits on their own after commitBatchMs, and before close()', async () => {
+    const dedupe = store({ commitBatchMs: 5 });
+    const key = nextKey();
+    const claim = await dedupe.claim(key, 60_000);
+    if (claim.status !== 'claimed') throw new Error('expected a claim');
+    await dedupe.commit(key, claim.token); // resolves once flushed by the timer
+    expect(await raw.get(prefix + key)).toBe('done');
+    const lazy = store({ commitBatchMs: 60_000 });
+    const later = nextKey();
+    const second = await lazy.claim(later, 60_000);
+    if (second.status !== 'claimed') throw new Error('expected a claim');
+    const committed = lazy.commit(later, second.token);
+    await lazy.close();
+    await committed;
+    expect(await raw.get(prefix + later)).toBe('done');
+    expect(() => redisDedupe({ connection: REDIS_URL, commitBatchMs: -1 })).toThrow(/commitBatchMs/);
+  });
+
   it('holds a claim for its lease and a committed key for the TTL', async () => {
     const dedupe = store({ ttlMs: 5 * 60 * 60 * 1000 });
     const key = nextKey();
