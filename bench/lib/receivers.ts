@@ -1,5 +1,5 @@
 /** The countersign receivers the bench servers mount: one Adobe Acrobat Sign endpoint, in-memory defaults. */
-import { adobeSign, createReceiver, memoryQueue, type Receiver } from '@countersign/core';
+import { adobeSign, createReceiver, memoryQueue, silentLogger, type Receiver } from '@countersign/core';
 import { ADOBE_CLIENT_ID } from './payloads.js';
 
 /** Counts what reached the handlers, so the bench can check every request was real, non-duplicate work. */
@@ -13,7 +13,7 @@ export type BenchReceiver = Receiver<ReturnType<typeof endpoints>>;
 
 /** Silent logger, default memoryDedupe and memoryQueue, a handler that does nothing. */
 export function fastReceiver(counter: DispatchCounter): BenchReceiver {
-  const receiver = createReceiver({ endpoints: endpoints() });
+  const receiver = createReceiver({ endpoints: endpoints(), logger: silentLogger });
   receiver.onAny(() => {
     counter.dispatched += 1;
   });
@@ -27,7 +27,7 @@ export function fastReceiver(counter: DispatchCounter): BenchReceiver {
  */
 export function slowReceiver(counter: DispatchCounter, sleepMs: number, concurrency: number): BenchReceiver {
   const queue = memoryQueue({ concurrency, maxEvents: 500_000, maxBytes: 2 * 1024 * 1024 * 1024 });
-  const receiver = createReceiver({ endpoints: endpoints(), queue });
+  const receiver = createReceiver({ endpoints: endpoints(), queue, logger: silentLogger });
   receiver.onAny(async () => {
     counter.dispatched += 1;
     await new Promise<void>((resolve) => setTimeout(resolve, sleepMs));
