@@ -203,6 +203,26 @@ export class History {
     return detail;
   }
 
+  /**
+   * Mark an event pending before it is replayed (its new run may end before `replay()` returns), and return what
+   * puts its previous state back if the replay is refused.
+   */
+  pending(eventId: string): () => void {
+    const event = this.#byEvent.get(eventId)?.events.find((e) => e.id === eventId);
+    if (event === undefined) return () => undefined;
+    const { handler, attempt, maxAttempts, error } = event;
+    this.run(eventId, 'pending', undefined, undefined, undefined);
+    return () => {
+      // Only if nothing ran meanwhile.
+      if (event.handler === 'pending') Object.assign(event, { handler, attempt, maxAttempts, error });
+    };
+  }
+
+  /** The delivery that queued an event, while it is kept. */
+  deliveryOf(eventId: string): DeliveryDetail | undefined {
+    return this.#byEvent.get(eventId);
+  }
+
   get(seq: number): DeliveryDetail | undefined {
     return this.#records.find((r) => r.detail.seq === seq)?.detail;
   }

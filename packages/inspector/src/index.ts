@@ -168,12 +168,15 @@ export function createInspector(options: InspectorOptions = {}): Inspector {
     if (candidates.length === 0) return json(404, { error: { code: 'NOT_FOUND', message: `No receiver observed by this inspector has the endpoint of ${id}.` } });
     let last: unknown;
     for (const receiver of candidates) {
+      // Pending first: the replayed run may start, and even end, before replay() returns.
+      const restore = history.pending(id);
       try {
         await receiver.replay(id);
-        const detail = history.run(id, 'pending', undefined, undefined, undefined);
+        const detail = history.deliveryOf(id);
         if (detail !== undefined) broadcast(sse('update', summaryOf(detail)));
         return json(200, { replayed: id });
       } catch (error) {
+        restore();
         last = error;
       }
     }
