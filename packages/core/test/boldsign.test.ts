@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { platformFixtures } from './platform-fixtures.js';
 import { boldsign, boldsignPlatform, createReceiver, memoryQueue, silentLogger, type BoldSignOptions, type WebhookRequest, type WebhookResponse } from '@countersign/core';
 // The builders of @countersign/testing, by path: core cannot depend on the testing package (it depends on core).
 import { boldsignDelivery } from '../../testing/src/boldsign.js';
@@ -13,12 +13,7 @@ interface Fixture {
   expect: { accepted: boolean; event: string; dedupeKey: string };
 }
 
-const fixtureDir = new URL('../../../test/fixtures/boldsign/', import.meta.url);
-const fixtures: Fixture[] = readdirSync(fixtureDir)
-  .filter((file) => file.endsWith('.json'))
-  .sort()
-  .map((file) => JSON.parse(readFileSync(new URL(file, fixtureDir), 'utf8')) as Fixture);
-const fixture = (name: string): Fixture => fixtures.find((f) => f.name === name) as Fixture;
+const { fixtures, fixture } = platformFixtures<Fixture>('boldsign');
 
 const SECRET = 'QZwVqp25n0EudFGvUJEtOoA39VyKqtGp';
 const OLD_SECRET = 'CODSyZKETH70KT8m04ygp4VFwDPOiGJC';

@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { platformFixtures } from './platform-fixtures.js';
 import { createReceiver, docusign, docusignPlatform, memoryQueue, silentLogger, type CountersignError, type DocusignOptions, type Lifecycle, type WebhookResponse } from '@countersign/core';
 import { DOCUSIGN_EVENTS, DOCUSIGN_LIFECYCLE } from '@countersign/core/docusign';
 // The builders of @countersign/testing, by path: core cannot depend on the testing package (it depends on core).
@@ -13,12 +13,7 @@ interface Fixture {
   expect: { accepted: boolean; event?: string; dedupeKey?: string[]; status?: number; reason?: string };
 }
 
-const fixtureDir = new URL('../../../test/fixtures/docusign/', import.meta.url);
-const fixtures: Fixture[] = readdirSync(fixtureDir)
-  .filter((file) => file.endsWith('.json'))
-  .sort()
-  .map((file) => JSON.parse(readFileSync(new URL(file, fixtureDir), 'utf8')) as Fixture);
-const fixture = (name: string): Fixture => fixtures.find((f) => f.name === name) as Fixture;
+const { fixtures, fixture } = platformFixtures<Fixture>('docusign');
 
 const KEY = 'FnhudeMAS6EoLQ++IzTmguUea7rNHK0kwZUv+9wbLoE=';
 const OTHER_KEY = 'SGGCtoPDRZ4mYCwi9hKoM4Vk2GRN3x1XfLgjBzevoTA=';

@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
+import { platformFixtures } from './platform-fixtures.js';
 import { createReceiver, dropboxSign, dropboxSignPlatform, memoryQueue, silentLogger, type CountersignError, type DropboxSignOptions, type Lifecycle, type WebhookResponse } from '@countersign/core';
 import { DROPBOX_SIGN_EVENTS, DROPBOX_SIGN_LIFECYCLE } from '@countersign/core/dropbox-sign';
 // The builders of @countersign/testing, by path: core cannot depend on the testing package (it depends on core).
@@ -13,12 +13,7 @@ interface Fixture {
   expect: { accepted: boolean; event: string; dedupeKey: string[]; responseStatus: number; responseBody: string };
 }
 
-const fixtureDir = new URL('../../../test/fixtures/dropbox-sign/', import.meta.url);
-const fixtures: Fixture[] = readdirSync(fixtureDir)
-  .filter((file) => file.endsWith('.json'))
-  .sort()
-  .map((file) => JSON.parse(readFileSync(new URL(file, fixtureDir), 'utf8')) as Fixture);
-const fixture = (prefix: string): Fixture => fixtures.find((f) => f.name.startsWith(prefix)) as Fixture;
+const { fixtures, fixture } = platformFixtures<Fixture>('dropbox-sign');
 
 /** The public API key of Dropbox Sign's own SDK tests (the fixtures are hashed with it). */
 const KEY = '324e3b0840f065eb51f3fd63231d0d33daa35d4ed10d27718839e81737065782';

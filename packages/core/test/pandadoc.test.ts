@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { platformFixtures } from './platform-fixtures.js';
 import { createReceiver, ErrorCodes, memoryQueue, pandadoc, pandadocPlatform, silentLogger, type LifecycleStage, type PandaDocOptions, type WebhookRequest, type WebhookResponse } from '@countersign/core';
 import { PANDADOC_DOCUMENT_STATUSES } from '@countersign/core/pandadoc';
 // The builders of @countersign/testing, by path: core cannot depend on the testing package (it depends on core).
@@ -13,12 +13,7 @@ interface Fixture {
   expect: { accepted: boolean; event: string; dedupeKey: string; status?: number };
 }
 
-const fixtureDir = new URL('../../../test/fixtures/pandadoc/', import.meta.url);
-const fixtures: Fixture[] = readdirSync(fixtureDir)
-  .filter((file) => file.endsWith('.json'))
-  .sort()
-  .map((file) => JSON.parse(readFileSync(new URL(file, fixtureDir), 'utf8')) as Fixture);
-const fixture = (name: string): Fixture => fixtures.find((f) => f.name === name) as Fixture;
+const { fixtures, fixture } = platformFixtures<Fixture>('pandadoc');
 
 const KEY = 'bnk7HIJKHQTFMhJ3BDKPj8';
 const SECOND_KEY = 'Bs3gR6HADrunNGLXEBAAq5';

@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { platformFixtures } from './platform-fixtures.js';
 import { createReceiver, memoryQueue, signit, type EventQueue, type SignitOptions, type WebhookResponse, silentLogger } from '@countersign/core';
 import { parseJavaDate } from '../src/providers/signit/auth.js';
 // The builders of @countersign/testing, by path: core cannot depend on the testing package (it depends on core).
@@ -13,12 +13,7 @@ interface Fixture {
   expect: { accepted: boolean; event: string };
 }
 
-const fixtureDir = new URL('../../../test/fixtures/signit/', import.meta.url);
-const fixtures: Fixture[] = readdirSync(fixtureDir)
-  .filter((file) => file.endsWith('.json'))
-  .sort()
-  .map((file) => JSON.parse(readFileSync(new URL(file, fixtureDir), 'utf8')) as Fixture);
-const fixture = (name: string): Fixture => fixtures.find((f) => f.name === name) as Fixture;
+const { fixtures, fixture } = platformFixtures<Fixture>('signit');
 
 const APP = { appId: '1678bc2091000d861138f74aa51', appSecret: 'sk9120dcdab8b05d08f8c53815dc953756' };
 const OTHER = { appId: '16aa4db191c3eebbcfde3dd95a1', appSecret: 'sk5f9e87967150fe485d5f047cc300c2ce' };

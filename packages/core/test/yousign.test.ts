@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { platformFixtures } from './platform-fixtures.js';
 import { createReceiver, memoryQueue, silentLogger, yousign, yousignPlatform, type CountersignError, type Lifecycle, type WebhookResponse, type YousignOptions } from '@countersign/core';
 import { YOUSIGN_EVENTS, YOUSIGN_LIFECYCLE } from '@countersign/core/yousign';
 // The builders of @countersign/testing, by path: core cannot depend on the testing package (it depends on core).
@@ -13,12 +13,7 @@ interface Fixture {
   expect: { accepted: boolean; event?: string; dedupeKey?: string; status?: number };
 }
 
-const fixtureDir = new URL('../../../test/fixtures/yousign/', import.meta.url);
-const fixtures: Fixture[] = readdirSync(fixtureDir)
-  .filter((file) => file.endsWith('.json'))
-  .sort()
-  .map((file) => JSON.parse(readFileSync(new URL(file, fixtureDir), 'utf8')) as Fixture);
-const fixture = (name: string): Fixture => fixtures.find((f) => f.name === name) as Fixture;
+const { fixtures, fixture } = platformFixtures<Fixture>('yousign');
 
 const SECRET = '4b5683893752724271325d302a782f48';
 const SECOND = '4c0ffc5cc40acd752d3b39875a8e80a3';
