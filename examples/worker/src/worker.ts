@@ -5,7 +5,7 @@
  *   REDIS_URL=redis://127.0.0.1:6379 npx -y pnpm@10.34.8 --filter @countersign/example-worker start
  *
  * It needs no endpoint secret: handlers are registered on the platforms (`createHandlers`), which know the event
- * names, the types and how to revive payloads; only the receivers hold credentials.
+ * names, the types, the full validation of payloads and their lifecycle stages; only the receivers hold credentials.
  */
 import { createWorker } from '@countersign/bullmq';
 import { createHandlers, jsonLogger } from '@countersign/core';
