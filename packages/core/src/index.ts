@@ -35,7 +35,7 @@ export type { DedupeStore, ClaimResult } from './dedupe/types.js';
 export { memoryQueue, backoffDelay, freezingRuntime } from './queue/memory.js';
 export type { MemoryQueue, MemoryQueueOptions, BackoffOptions } from './queue/memory.js';
 export type { EventQueue, EnqueueInfo, WaitUntil, QueuedEvent, DeadLetter, Dispatch, DispatchInfo } from './queue/types.js';
-export { timingSafeEqual, hmac, sha256Hex, toBase64, fromBase64 } from './crypto.js';
+export { timingSafeEqual, hmac, sha256Hex, toBase64, fromBase64, toHex } from './crypto.js';
 export type { HmacAlgorithm } from './crypto.js';
 export { parsePayload, boundedArray, MAX_ISSUES } from './validation.js';
 export { boundKey, clip, safeHeaderValue, MAX_EVENT_NAME_LENGTH, MAX_EVENTS_PER_DELIVERY, MAX_ID_LENGTH, MAX_KEY_LENGTH } from './limits.js';

@@ -1,4 +1,4 @@
-import { hmac } from '@countersign/core';
+import { hmac, toHex } from '@countersign/core';
 
 /** A delivery as BoldSign sends it: ready for `receiver.handle({ endpoint, ...delivery })` or an HTTP client. */
 export interface BoldSignDelivery {
@@ -35,13 +35,9 @@ export interface BoldSignDeliveryOptions {
   method?: string;
 }
 
-function hex(bytes: Uint8Array): string {
-  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
-}
-
 /** One BoldSign signature: hex HMAC-SHA256 of `"<t>.<body>"` with a webhook secret. */
 export async function boldsignSignature(secret: string, timestamp: number, body: string): Promise<string> {
-  return hex(await hmac('SHA-256', secret, `${timestamp}.${body}`));
+  return toHex(await hmac('SHA-256', secret, `${timestamp}.${body}`));
 }
 
 /** The `X-BoldSign-Signature` value: `t=<t>, s0=<current secret's>[, s1=<previous secret's>]`. */

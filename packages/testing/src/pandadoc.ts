@@ -1,4 +1,4 @@
-import { hmac } from '@countersign/core';
+import { hmac, toHex } from '@countersign/core';
 
 /**
  * A delivery as PandaDoc sends it: ready for `receiver.handle({ endpoint, ...delivery })` (the signature travels in
@@ -32,13 +32,9 @@ export interface PandaDocDeliveryOptions {
   method?: string;
 }
 
-function hex(bytes: Uint8Array): string {
-  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
-}
-
 /** PandaDoc's signature of a body: hex HMAC-SHA256 of the raw body, keyed with the shared key (UTF-8). */
 export async function pandadocSignature(sharedKey: string, body: string | Uint8Array): Promise<string> {
-  return hex(await hmac('SHA-256', sharedKey, body));
+  return toHex(await hmac('SHA-256', sharedKey, body));
 }
 
 /** Build a PandaDoc delivery (a JSON array of notifications) signed as PandaDoc signs it. */

@@ -1,4 +1,4 @@
-import { hmac } from '@countersign/core';
+import { hmac, toHex } from '@countersign/core';
 
 /** A delivery as Yousign sends it: ready for `receiver.handle({ endpoint, ...delivery })` or an HTTP client. */
 export interface YousignDelivery {
@@ -31,9 +31,7 @@ export interface YousignDeliveryOptions {
 
 /** The `X-Yousign-Signature-256` value for a body: `sha256=` + hex HMAC-SHA256 of the raw body with the secret. */
 export async function yousignSignature(secret: string, body: string | Uint8Array): Promise<string> {
-  let hex = '';
-  for (const b of await hmac('SHA-256', secret, body)) hex += b.toString(16).padStart(2, '0');
-  return `sha256=${hex}`;
+  return `sha256=${toHex(await hmac('SHA-256', secret, body))}`;
 }
 
 /** Build a Yousign v3 webhook delivery signed like Yousign. */

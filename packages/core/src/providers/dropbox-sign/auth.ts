@@ -1,4 +1,4 @@
-import { hmac, timingSafeEqual } from '../../crypto.js';
+import { hmac, timingSafeEqual, toHex } from '../../crypto.js';
 import { CountersignError, errorMessage } from '../../errors.js';
 import { clip, MAX_EVENT_NAME_LENGTH, MAX_ID_LENGTH } from '../../limits.js';
 import { secretSource, type SecretSource } from '../../secrets.js';
@@ -69,12 +69,6 @@ function idOf(value: unknown): string | undefined {
 export function dropboxSignAccountOf(document: Record<string, unknown>): string | undefined {
   const metadata = record(record(document.event)?.event_metadata);
   return idOf(metadata?.reported_for_app_id) ?? idOf(metadata?.reported_for_account_id) ?? idOf(document.account_guid);
-}
-
-function toHex(bytes: Uint8Array): string {
-  let out = '';
-  for (const b of bytes) out += b.toString(16).padStart(2, '0');
-  return out;
 }
 
 /** `event_hash` as Dropbox Sign computes it: hex HMAC-SHA256 of `event_time + event_type`, keyed with the API key. */
