@@ -84,7 +84,7 @@ describe.runIf(redisUp)('Ignisign behind a load balancer: two receivers on one R
     expect(api.calls.map((c) => c.isValid)).toEqual([true]); // the token is consumed at Ignisign
 
     const retry = await b.handle(d); // the load balancer sends the platform's retry to B
-    expect(retry.status).toBe(200);
+    expect(retry.status, retry.body).toBe(200);
     expect(JSON.parse(retry.body)).toEqual({ received: true });
     expect(api.calls).toHaveLength(1);
     await eventually(() => expect(handled).toHaveLength(1));

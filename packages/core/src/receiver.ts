@@ -540,11 +540,15 @@ export function createReceiver<const E extends Endpoints>(options: ReceiverOptio
     watch: DeliveryWatch | undefined,
   ): Promise<AckOutcome> {
     const claimed: Array<{ index: number; key: string; token: string }> = [];
-    const releaseFrom = (from: number): void => {
-      for (const { key, token } of claimed.slice(from)) {
-        dedupe.release(key, token).catch((error: unknown) => logger.warn({ id: key, err: error }, 'dedupe release failed; the claim will expire'));
-      }
-    };
+    // Awaited before the refusal is answered, so a retry sent the moment it arrives (another instance behind the
+    // load balancer) finds the claims gone rather than DUPLICATE_IN_FLIGHT. Never rejects: a release that fails
+    // is logged and its claim expires after its lease; one that hangs is cut short by the budget's answer.
+    const releaseFrom = (from: number): Promise<unknown> =>
+      Promise.all(
+        claimed
+          .slice(from)
+          .map(({ key, token }) => dedupe.release(key, token).catch((error: unknown) => logger.warn({ id: key, err: error }, 'dedupe release failed; the claim will expire'))),
+      );
     let pending = false;
     try {
       for (let i = 0; i < events.length; i++) {
@@ -558,16 +562,16 @@ export function createReceiver<const E extends Endpoints>(options: ReceiverOptio
         }
       }
     } catch (error) {
-      releaseFrom(0);
+      await releaseFrom(0);
       throw new CountersignError('DEDUPE_UNAVAILABLE', 'The dedupe store failed; the delivery was not accepted and the platform will retry.', { cause: error });
     }
     if (pending) {
-      releaseFrom(0);
+      await releaseFrom(0);
       throw new CountersignError('DUPLICATE_IN_FLIGHT', 'A copy of this event is being accepted right now; retry shortly.', { headers: { 'retry-after': '2' } });
     }
     if (claimed.length === 0) return 'duplicate';
     if (deadline.expired) {
-      releaseFrom(0);
+      await releaseFrom(0);
       throw deadline.expired;
     }
     const delivery = deliveryInfo(provider, ctx, facts);
@@ -591,7 +595,7 @@ export function createReceiver<const E extends Endpoints>(options: ReceiverOptio
       try {
         await queue.enqueue(event, { bytes, waitUntil });
       } catch (error) {
-        releaseFrom(n);
+        await releaseFrom(n);
         if (isCountersignError(error) && (error.code === 'QUEUE_FULL' || error.code === 'CONFIG_INVALID')) throw error;
         throw new CountersignError('QUEUE_UNAVAILABLE', 'The queue failed to store the event; the delivery was not accepted and the platform will retry.', {
           cause: error,

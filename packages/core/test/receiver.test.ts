@@ -346,6 +346,20 @@ describe('failures of the store, the queue and the budget', () => {
     expect(seen).toEqual(['toy:retry-me']);
   });
 
+  it('answers the 503 only once the claim is released, so a retry sent at once (another instance) is accepted', async () => {
+    // A store shared by two instances whose release takes a while to reach it (a network round trip).
+    const shared = memoryDedupe();
+    const slowRelease: DedupeStore = { ...shared, release: (key, token) => new Promise((r) => setTimeout(r, 30)).then(() => shared.release(key, token)) };
+    const failing: EventQueue = { ...memoryQueue(), enqueue: () => Promise.reject(new Error('queue down')) };
+    const a = createReceiver({ logger: silentLogger, endpoints: { toy: toy() }, dedupe: slowRelease, queue: failing });
+    const b = setup({ dedupe: shared });
+    expect((await a.handle(delivery('moved'))).status).toBe(503);
+    const retry = await b.receiver.handle(delivery('moved'));
+    expect(JSON.parse(retry.body)).toEqual({ outcome: 'accepted' });
+    await b.queue.idle();
+    expect(b.seen).toEqual(['PING:moved']);
+  });
+
   it('answers 503 TIMEOUT when the queue hangs past the budget; a late success makes the retry a duplicate', async () => {
     const inner = memoryQueue();
     const gate = deferred();
