@@ -9,7 +9,7 @@
  * - `handle`, `handle-1mb`: `receiver.handle()` in this process on unique Adobe notifications (2 kB / 1 MB), 50 in
  *   flight, no HTTP: the core's own cost, handlers included (they run after each answer on the memory queue).
  *   Beside them, `JSON.parse` of the 1 MB body (UTF-8 decode + parse), the reference of the 1 MB target.
- * - `<server>`: the bench's servers (`server.ts`: node, node-bare, express, express-bare, fastify, fastify-bare,
+ * - `<server>`: the bench's servers (`server.ts`: node, node-bare, node-floor, express, express-bare, fastify, fastify-bare,
  *   fetch, fetch-bare, and `express-1mb` / `express-bare-1mb`) in a child process, loaded over loopback with 50
  *   keep-alive connections by this process; the figure is the child's own `process.cpuUsage()` over the
  *   measured requests, divided by their number (after a warm-up of a fifth as many).
@@ -51,6 +51,7 @@ const body = (t: BodyTemplate): Buffer => Buffer.from(t.prefix + nextId(++counte
 
 const SERVERS: Array<{ key: string; kind: ServerKind; template: BodyTemplate }> = [
   { key: 'node-bare', kind: 'node-bare', template: small },
+  { key: 'node-floor', kind: 'node-floor', template: small },
   { key: 'node', kind: 'node', template: small },
   { key: 'express-bare', kind: 'express-bare', template: small },
   { key: 'express', kind: 'express', template: small },

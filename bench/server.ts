@@ -52,6 +52,50 @@ function bareNode(req: IncomingMessage, res: ServerResponse): void {
   });
 }
 
+/**
+ * The floor: what any receiver must at least do for one Adobe notification, written by hand with no library and none
+ * of countersign's bounds, validation or observability. Read the body, check the client id, decode and parse the
+ * JSON, read `event` and `webhookNotificationId`, bind the key to the body's SHA-256 (no OAuth), remember the key
+ * (a Set, cleared at 100,000), queue the event (an array drained after the answer, one no-op handler call each), and
+ * answer the echo Acrobat Sign requires (header and JSON body). Not a receiver to use: the reference the throughput
+ * targets can be read against (`cpu-per-delivery.ts --only=node-floor`).
+ */
+async function nodeFloor(): Promise<Listener> {
+  const { createHash } = await import('node:crypto');
+  const { ADOBE_CLIENT_ID } = await import('./lib/payloads.js');
+  const decoder = new TextDecoder();
+  const seen = new Set<string>();
+  const queue: unknown[] = [];
+  const echo = JSON.stringify({ xAdobeSignClientId: ADOBE_CLIENT_ID });
+  const drain = (): void => {
+    for (const event of queue.splice(0)) if (event !== undefined) counter.dispatched += 1;
+  };
+  return (req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      const body = Buffer.concat(chunks);
+      if (req.headers['x-adobesign-clientid'] !== ADOBE_CLIENT_ID) {
+        res.writeHead(401, { 'content-length': '0' }).end();
+        return;
+      }
+      const json = JSON.parse(decoder.decode(body)) as { event?: unknown; webhookNotificationId?: unknown };
+      if (typeof json.event !== 'string' || typeof json.webhookNotificationId !== 'string') {
+        res.writeHead(400, { 'content-length': '0' }).end();
+        return;
+      }
+      const key = `${json.webhookNotificationId}#${createHash('sha256').update(body).digest('hex')}`;
+      if (!seen.has(key)) {
+        if (seen.size >= 100_000) seen.clear();
+        seen.add(key);
+        if (queue.push({ name: json.event, key, payload: json }) === 1) setImmediate(drain);
+      }
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(echo)), 'x-adobesign-clientid': ADOBE_CLIENT_ID });
+      res.end(echo);
+    });
+  };
+}
+
 async function start(kind: ServerKind): Promise<Server> {
   switch (kind) {
     case 'express-bare': {
@@ -93,6 +137,8 @@ async function start(kind: ServerKind): Promise<Server> {
     }
     case 'node-bare':
       return createServer(bareNode);
+    case 'node-floor':
+      return createServer(await nodeFloor());
     case 'node': {
       const [{ createListener }, { fastReceiver }] = await Promise.all([import('@countersign/node'), import('./lib/receivers.js')]);
       const listener = createListener(fastReceiver(counter), { prefix: '/webhooks' });

@@ -7,6 +7,7 @@ export const SERVER_KINDS = [
   'fastify-bare',
   'fastify',
   'node-bare',
+  'node-floor',
   'node',
   'fetch-bare',
   'fetch',
