@@ -20,6 +20,7 @@ import {
 } from '@countersign/core/adobe-sign';
 // The builders of @countersign/testing, by path: core cannot depend on the testing package (it depends on core).
 import { adobeSignDelivery, adobeSignHandshake, type AdobeSignDelivery } from '../../testing/src/adobe-sign.js';
+import { errorOf } from './provider-harness.js';
 
 interface Fixture {
   name: string;
@@ -88,9 +89,6 @@ function setup(options: AdobeSignOptions = { clientIds: [CLIENT_ID] }) {
   };
   return { receiver, send, settled };
 }
-
-const errorOf = (response: WebhookResponse): { code: string; message: string; details?: unknown } =>
-  (JSON.parse(response.body) as { error: { code: string; message: string; details?: unknown } }).error;
 
 function expectEcho(response: WebhookResponse, clientId: string, status = 200): void {
   expect(response.status).toBe(status);

@@ -1,7 +1,8 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { platformFixtures } from './platform-fixtures.js';
-import { boldsign, boldsignPlatform, createReceiver, memoryQueue, silentLogger, type BoldSignOptions, type WebhookRequest, type WebhookResponse } from '@countersign/core';
+import { recordingReceiver } from './provider-harness.js';
+import { boldsign, boldsignPlatform, type BoldSignOptions, type WebhookResponse } from '@countersign/core';
 // The builders of @countersign/testing, by path: core cannot depend on the testing package (it depends on core).
 import { boldsignDelivery } from '../../testing/src/boldsign.js';
 
@@ -28,16 +29,7 @@ interface Seen {
 }
 
 function setup(options: BoldSignOptions) {
-  const queue = memoryQueue({ backoff: { delayMs: 1, jitter: 0 } });
-  const receiver = createReceiver({ logger: silentLogger, endpoints: { boldsign: boldsign(options) }, queue });
-  const seen: Seen[] = [];
-  receiver.onAny((event) => void seen.push({ id: event.key, name: event.name, topic: event.topic, known: event.known, payload: event.payload, lifecycle: event.lifecycle }));
-  const send = (request: Omit<WebhookRequest, 'endpoint'>): Promise<WebhookResponse> => receiver.handle({ endpoint: 'boldsign', ...request });
-  const settled = async (): Promise<Seen[]> => {
-    await queue.idle();
-    return seen;
-  };
-  return { receiver, send, settled };
+  return recordingReceiver('boldsign', boldsign(options), (event): Seen => ({ id: event.key, name: event.name, topic: event.topic, known: event.known, payload: event.payload, lifecycle: event.lifecycle }));
 }
 
 /** A receiver whose clock is pinned to the fixture's `credentials.now`. */

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { createReceiver, docstudio, memoryQueue, type DocStudioOptions, type QueuedEvent, type WebhookResponse, silentLogger } from '@countersign/core';
 // The builder of @countersign/testing, by path: core cannot depend on the testing package (it depends on core).
 import { docstudioDelivery } from '../../testing/src/docstudio.js';
+import { errorOf } from './provider-harness.js';
 
 interface Fixture {
   credentials: { login: string; password: string; successCode: number };
@@ -36,8 +37,6 @@ function setup(options: DocStudioOptions) {
   };
   return { receiver, send, settled };
 }
-
-const errorOf = (response: WebhookResponse): { code: string; message: string } => (JSON.parse(response.body) as { error: { code: string; message: string } }).error;
 
 describe('docstudio: acknowledgement', () => {
   it('accepts the documented callback and answers exactly the configured success code', async () => {

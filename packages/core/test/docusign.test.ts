@@ -1,7 +1,8 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { platformFixtures } from './platform-fixtures.js';
-import { createReceiver, docusign, docusignPlatform, memoryQueue, silentLogger, type CountersignError, type DocusignOptions, type Lifecycle, type WebhookResponse } from '@countersign/core';
+import { errorOf, recordingReceiver } from './provider-harness.js';
+import { docusign, docusignPlatform, type CountersignError, type DocusignOptions, type Lifecycle } from '@countersign/core';
 import { DOCUSIGN_EVENTS, DOCUSIGN_LIFECYCLE } from '@countersign/core/docusign';
 // The builders of @countersign/testing, by path: core cannot depend on the testing package (it depends on core).
 import { docusignDelivery, docusignSignature } from '../../testing/src/docusign.js';
@@ -32,32 +33,19 @@ interface Seen {
 }
 
 function setup(options: DocusignOptions) {
-  const queue = memoryQueue({ backoff: { delayMs: 1, jitter: 0 } });
-  const receiver = createReceiver({ logger: silentLogger, endpoints: { docusign: docusign(options) }, queue });
-  const seen: Seen[] = [];
-  receiver.onAny((event) => {
-    seen.push({
-      id: event.id,
-      key: event.key,
-      name: event.name,
-      topic: event.topic,
-      known: event.known,
-      payload: event.payload,
-      attempt: event.delivery.attempt,
-      account: event.delivery.account,
-      lifecycle: event.lifecycle,
-    });
-  });
-  const send = (request: { method: string; headers: Record<string, string>; body: string | Uint8Array }): Promise<WebhookResponse> =>
-    receiver.handle({ endpoint: 'docusign', ...request });
-  const settled = async (): Promise<Seen[]> => {
-    await queue.idle();
-    return seen;
-  };
-  return { receiver, send, settled };
+  return recordingReceiver('docusign', docusign(options), (event): Seen => ({
+    id: event.id,
+    key: event.key,
+    name: event.name,
+    topic: event.topic,
+    known: event.known,
+    payload: event.payload,
+    attempt: event.delivery.attempt,
+    account: event.delivery.account,
+    lifecycle: event.lifecycle,
+  }));
 }
 
-const errorOf = (response: WebhookResponse): { code: string; message: string } => (JSON.parse(response.body) as { error: { code: string; message: string } }).error;
 
 /** The signature computed here with node:crypto, independently of the provider and the builder. */
 const nodeSignature = (key: string, body: string): string => createHmac('sha256', Buffer.from(key, 'utf8')).update(body, 'utf8').digest('base64');

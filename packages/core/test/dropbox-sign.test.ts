@@ -1,7 +1,8 @@
 import { createHmac } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { platformFixtures } from './platform-fixtures.js';
-import { createReceiver, dropboxSign, dropboxSignPlatform, memoryQueue, silentLogger, type CountersignError, type DropboxSignOptions, type Lifecycle, type WebhookResponse } from '@countersign/core';
+import { recordingReceiver } from './provider-harness.js';
+import { createReceiver, dropboxSign, dropboxSignPlatform, type CountersignError, type DropboxSignOptions, type Lifecycle, type WebhookResponse } from '@countersign/core';
 import { DROPBOX_SIGN_EVENTS, DROPBOX_SIGN_LIFECYCLE } from '@countersign/core/dropbox-sign';
 // The builders of @countersign/testing, by path: core cannot depend on the testing package (it depends on core).
 import { dropboxSignDelivery, fakeDropboxSignApi, multipartBody, type FakeDropboxSignApi } from '../../testing/src/dropbox-sign.js';
@@ -35,28 +36,16 @@ interface Seen {
 }
 
 function setup(options: DropboxSignOptions = { apiKey: KEY }) {
-  const queue = memoryQueue({ backoff: { delayMs: 1, jitter: 0 } });
-  const receiver = createReceiver({ logger: silentLogger, endpoints: { 'dropbox-sign': dropboxSign(options) }, queue });
-  const seen: Seen[] = [];
-  receiver.onAny((event) => {
-    seen.push({
-      id: event.id,
-      key: event.key,
-      name: event.name,
-      topic: event.topic,
-      known: event.known,
-      payload: event.payload as Record<string, unknown>,
-      lifecycle: event.lifecycle,
-      account: event.delivery.account,
-    });
-  });
-  const send = (request: { method: string; headers: Record<string, string>; body: string | Uint8Array }): Promise<WebhookResponse> =>
-    receiver.handle({ endpoint: 'dropbox-sign', ...request });
-  const settled = async (): Promise<Seen[]> => {
-    await queue.idle();
-    return seen;
-  };
-  return { receiver, queue, send, settled };
+  return recordingReceiver('dropbox-sign', dropboxSign(options), (event): Seen => ({
+    id: event.id,
+    key: event.key,
+    name: event.name,
+    topic: event.topic,
+    known: event.known,
+    payload: event.payload as Record<string, unknown>,
+    lifecycle: event.lifecycle,
+    account: event.delivery.account,
+  }));
 }
 
 const errorCode = (response: WebhookResponse): string => (JSON.parse(response.body) as { error: { code: string } }).error.code;

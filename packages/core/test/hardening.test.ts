@@ -22,7 +22,8 @@ import {
   yousign,
   type DedupeStore,
   type Logger,
-  type WebhookResponse, silentLogger } from '@countersign/core';
+  silentLogger,
+} from '@countersign/core';
 import { adobeSignDelivery } from '../../testing/src/adobe-sign.js';
 import { boldsignDelivery } from '../../testing/src/boldsign.js';
 import { docstudioDelivery } from '../../testing/src/docstudio.js';
@@ -31,6 +32,7 @@ import { dropboxSignDelivery } from '../../testing/src/dropbox-sign.js';
 import { pandadocDelivery } from '../../testing/src/pandadoc.js';
 import { signitDelivery } from '../../testing/src/signit.js';
 import { yousignDelivery } from '../../testing/src/yousign.js';
+import { errorOf } from './provider-harness.js';
 
 const CLIENT_ID = 'CBJCHBCAABAAhardening';
 const SIGNIT = { appId: 'app-1', appSecret: 'signit-secret' };
@@ -44,8 +46,6 @@ function recordingLogger() {
   const logger: Logger = { debug: write('debug'), info: write('info'), warn: write('warn'), error: write('error') };
   return { logger, lines };
 }
-
-const errorOf = (res: WebhookResponse) => (JSON.parse(res.body) as { error: { code: string; message: string; details?: unknown[] } }).error;
 
 describe('hardening: an unbounded id cannot exhaust memory, the store or the log', () => {
   it('refuses a 10 MB Adobe webhookNotificationId with 400, keeps nothing and logs a bounded line', async () => {

@@ -24,6 +24,7 @@ import {
   silentLogger,
 } from '@countersign/core';
 import { fakeIgnisignApi, ignisignDelivery, type FakeIgnisignApi } from '../../testing/src/ignisign.js';
+import { errorOf } from './provider-harness.js';
 
 const APP_ID = 'appId_e5d6bcfb-e9f4-4858-8027-b65e1a170bd7';
 const APP_ENV: IgnisignAppEnv = 'DEVELOPMENT';
@@ -120,10 +121,6 @@ function expectedKey(body: Record<string, unknown>): string {
   const { topic, action, msgNature, content, error } = body;
   const hash = createHash('sha256').update(JSON.stringify(sorted({ topic, action, msgNature, content, error }))).digest('hex');
   return `${String(topic)}.${String(action)}.${String(msgNature)}:${hash}`;
-}
-
-function errorOf(res: WebhookResponse): { code: string; message: string } {
-  return (JSON.parse(res.body) as { error: { code: string; message: string } }).error;
 }
 
 function delivery(topic: string, action: string, content: unknown, extra: { msgNature?: 'INFO' | 'SUCCESS' | 'WARNING' | 'ERROR'; token?: string } = {}) {

@@ -1,7 +1,8 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { platformFixtures } from './platform-fixtures.js';
-import { createReceiver, ErrorCodes, memoryQueue, pandadoc, pandadocPlatform, silentLogger, type LifecycleStage, type PandaDocOptions, type WebhookRequest, type WebhookResponse } from '@countersign/core';
+import { recordingReceiver } from './provider-harness.js';
+import { ErrorCodes, pandadoc, pandadocPlatform, type LifecycleStage, type PandaDocOptions, type WebhookRequest, type WebhookResponse } from '@countersign/core';
 import { PANDADOC_DOCUMENT_STATUSES } from '@countersign/core/pandadoc';
 // The builders of @countersign/testing, by path: core cannot depend on the testing package (it depends on core).
 import { pandadocDelivery } from '../../testing/src/pandadoc.js';
@@ -29,18 +30,7 @@ interface Seen {
 }
 
 function setup(options: PandaDocOptions) {
-  const queue = memoryQueue({ backoff: { delayMs: 1, jitter: 0 } });
-  const receiver = createReceiver({ logger: silentLogger, endpoints: { pandadoc: pandadoc(options) }, queue });
-  const seen: Seen[] = [];
-  receiver.onAny((event) => {
-    seen.push({ id: event.key, name: event.name, topic: event.topic, known: event.known, payload: event.payload, stage: event.lifecycle?.stage, headers: event.delivery.headers });
-  });
-  const send = (request: Omit<WebhookRequest, 'endpoint'>): Promise<WebhookResponse> => receiver.handle({ endpoint: 'pandadoc', ...request });
-  const settled = async (): Promise<Seen[]> => {
-    await queue.idle();
-    return seen;
-  };
-  return { receiver, send, settled };
+  return recordingReceiver('pandadoc', pandadoc(options), (event): Seen => ({ id: event.key, name: event.name, topic: event.topic, known: event.known, payload: event.payload, stage: event.lifecycle?.stage, headers: event.delivery.headers }));
 }
 
 const errorCode = (response: WebhookResponse): string => (JSON.parse(response.body) as { error: { code: string } }).error.code;

@@ -8,8 +8,10 @@ import {
   type DedupeStore,
   type EventQueue,
   type QueuedEvent,
-  type WebhookResponse, silentLogger } from '@countersign/core';
+  silentLogger,
+} from '@countersign/core';
 import { delivery, headers, toy } from './toy-provider.js';
+import { errorOf } from './provider-harness.js';
 
 function setup(options: Partial<Parameters<typeof createReceiver>[0]> = {}, provider = toy()) {
   const queue = memoryQueue({ backoff: { delayMs: 1, jitter: 0 } });
@@ -19,10 +21,6 @@ function setup(options: Partial<Parameters<typeof createReceiver>[0]> = {}, prov
     seen.push(`${event.name}:${event.key}`);
   });
   return { receiver, queue, seen };
-}
-
-function errorOf(res: WebhookResponse): { code: string; message: string } {
-  return (JSON.parse(res.body) as { error: { code: string; message: string } }).error;
 }
 
 function deferred<T = void>() {

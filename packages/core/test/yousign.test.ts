@@ -1,7 +1,8 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { platformFixtures } from './platform-fixtures.js';
-import { createReceiver, memoryQueue, silentLogger, yousign, yousignPlatform, type CountersignError, type Lifecycle, type WebhookResponse, type YousignOptions } from '@countersign/core';
+import { errorOf, recordingReceiver } from './provider-harness.js';
+import { yousign, yousignPlatform, type CountersignError, type Lifecycle, type YousignOptions } from '@countersign/core';
 import { YOUSIGN_EVENTS, YOUSIGN_LIFECYCLE } from '@countersign/core/yousign';
 // The builders of @countersign/testing, by path: core cannot depend on the testing package (it depends on core).
 import { yousignDelivery, yousignSignature } from '../../testing/src/yousign.js';
@@ -31,33 +32,20 @@ interface Seen {
 }
 
 function setup(options: YousignOptions) {
-  const queue = memoryQueue({ backoff: { delayMs: 1, jitter: 0 } });
   // A generous budget: the 400 ms default is for production, not for a loaded test runner.
-  const receiver = createReceiver({ logger: silentLogger, endpoints: { yousign: yousign({ timeoutMs: 10_000, ...options }) }, queue });
-  const seen: Seen[] = [];
-  receiver.onAny((event) => {
-    seen.push({
-      key: event.key,
-      name: event.name,
-      topic: event.topic,
-      known: event.known,
-      payload: event.payload,
-      attempt: event.delivery.attempt,
-      headers: event.delivery.headers,
-      account: event.delivery.account,
-      lifecycle: event.lifecycle,
-    });
-  });
-  const send = (request: { method: string; headers: Record<string, string>; body: string | Uint8Array }): Promise<WebhookResponse> =>
-    receiver.handle({ endpoint: 'yousign', ...request });
-  const settled = async (): Promise<Seen[]> => {
-    await queue.idle();
-    return seen;
-  };
-  return { receiver, send, settled };
+  return recordingReceiver('yousign', yousign({ timeoutMs: 10_000, ...options }), (event): Seen => ({
+    key: event.key,
+    name: event.name,
+    topic: event.topic,
+    known: event.known,
+    payload: event.payload,
+    attempt: event.delivery.attempt,
+    headers: event.delivery.headers,
+    account: event.delivery.account,
+    lifecycle: event.lifecycle,
+  }));
 }
 
-const errorOf = (response: WebhookResponse): { code: string; message: string } => (JSON.parse(response.body) as { error: { code: string; message: string } }).error;
 
 /** The header computed here with node:crypto, independently of the provider and the builder. */
 const nodeSignature = (secret: string, body: string): string => `sha256=${createHmac('sha256', secret).update(body, 'utf8').digest('hex')}`;
