@@ -38,25 +38,16 @@ export type DropboxSignEventName = (typeof DROPBOX_SIGN_TOPICS)[DropboxSignTopic
 /** Topic -> the event names it groups. */
 export type DropboxSignTopicEvents = { [T in DropboxSignTopic]: (typeof DROPBOX_SIGN_TOPICS)[T][number] };
 
-/** The events that always concern one signature request: their payload carries `signature_request`. */
-export const DROPBOX_SIGN_REQUEST_EVENTS = [
-  'signature_request_sent',
-  'signature_request_viewed',
-  'signature_request_signed',
-  'signature_request_all_signed',
-  'signature_request_downloadable',
-  'signature_request_declined',
-  'signature_request_canceled',
-  'signature_request_expired',
-  'signature_request_email_bounce',
-  'signature_request_remind',
-  'signature_request_reassigned',
-  'signature_request_prepared',
-  'signature_request_incomplete_qes',
-  'signature_request_signer_removed',
-] as const satisfies readonly DropboxSignEventName[];
+/** The two events of the `signature_request` topic that may come without a `signature_request` in their payload. */
+const WITHOUT_SIGNATURE_REQUEST = ['signature_request_invalid', 'signature_request_destroyed'] as const;
 
-export type DropboxSignRequestEventName = (typeof DROPBOX_SIGN_REQUEST_EVENTS)[number];
+/** The events that always concern one signature request: their payload carries `signature_request`. */
+export type DropboxSignRequestEventName = Exclude<DropboxSignTopicEvents['signature_request'], (typeof WITHOUT_SIGNATURE_REQUEST)[number]>;
+
+/** The events that always concern one signature request: every `signature_request` event but the two above. */
+export const DROPBOX_SIGN_REQUEST_EVENTS: readonly DropboxSignRequestEventName[] = DROPBOX_SIGN_TOPICS.signature_request.filter(
+  (name): name is DropboxSignRequestEventName => !(WITHOUT_SIGNATURE_REQUEST as readonly string[]).includes(name),
+);
 
 
 /** The event Dropbox Sign sends when a callback URL is set or tested: answered, never queued. */
