@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { platformFixtures } from './platform-fixtures.js';
-import { errorOf, recordingReceiver } from './provider-harness.js';
+import { errorOf, flippedAt, recordingReceiver } from './provider-harness.js';
 import { docusign, docusignPlatform, type CountersignError, type DocusignOptions, type Lifecycle } from '@countersign/core';
 import { DOCUSIGN_EVENTS, DOCUSIGN_LIFECYCLE } from '@countersign/core/docusign';
 // The builders of @countersign/testing, by path: core cannot depend on the testing package (it depends on core).
@@ -134,9 +134,7 @@ describe('docusign: refused deliveries', () => {
 
   it('refuses the body with one byte changed', async () => {
     const { send, settled } = setup({ hmacKeys: KEY });
-    const bytes = new TextEncoder().encode(base.body);
-    const at = base.body.indexOf('completed');
-    bytes[at] = (bytes[at] as number) ^ 0x01;
+    const bytes = flippedAt(base.body, 'completed');
     const response = await send({ ...base, body: bytes });
     expect(response.status).toBe(401);
     expect(errorOf(response).code).toBe('AUTH_INVALID');

@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { platformFixtures } from './platform-fixtures.js';
-import { recordingReceiver } from './provider-harness.js';
+import { flippedAt, recordingReceiver } from './provider-harness.js';
 import { createReceiver, dropboxSign, dropboxSignPlatform, type CountersignError, type DropboxSignOptions, type Lifecycle, type WebhookResponse } from '@countersign/core';
 import { DROPBOX_SIGN_EVENTS, DROPBOX_SIGN_LIFECYCLE } from '@countersign/core/dropbox-sign';
 // The builders of @countersign/testing, by path: core cannot depend on the testing package (it depends on core).
@@ -240,9 +240,7 @@ describe('dropbox-sign: the unauthenticated body', () => {
   it('accepts a body with one byte changed under a genuine hash, under another dedupe key, so the genuine event is not dropped as its duplicate', async () => {
     const { send, settled } = setup();
     const genuine = fixture('06').request;
-    const bytes = new TextEncoder().encode(genuine.body);
-    const at = genuine.body.indexOf('Contoso');
-    bytes[at] = (bytes[at] as number) ^ 0x01; // "Contoso" -> "Bontoso": not covered by event_hash
+    const bytes = flippedAt(genuine.body, 'Contoso'); // "Contoso" -> "Bontoso": not covered by event_hash
     // The forged copy arrives first: it is accepted (nothing can tell it from Dropbox Sign's)...
     expectAck(await send({ ...genuine, body: bytes }));
     // ...and the genuine callback is still dispatched, not acknowledged as a duplicate of it.

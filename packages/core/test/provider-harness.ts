@@ -29,3 +29,12 @@ export function recordingReceiver<const N extends string, P extends Provider, S>
   };
   return { receiver, queue, send, settled };
 }
+
+/** The UTF-8 bytes of `body` with one bit flipped in the first byte of `marker` (which must occur in it). */
+export function flippedAt(body: string, marker: string): Uint8Array {
+  const at = body.indexOf(marker);
+  if (at === -1) throw new Error(`flippedAt: "${marker}" is not in the body`);
+  const bytes = new TextEncoder().encode(body);
+  bytes[at] = (bytes[at] as number) ^ 0x01;
+  return bytes;
+}

@@ -5,6 +5,7 @@ import { createReceiver, memoryQueue, signit, type EventQueue, type SignitOption
 import { parseJavaDate } from '../src/providers/signit/auth.js';
 // The builders of @countersign/testing, by path: core cannot depend on the testing package (it depends on core).
 import { javaDateString, signitDelivery, signitSignature } from '../../testing/src/signit.js';
+import { flippedAt } from './provider-harness.js';
 
 interface Fixture {
   name: string;
@@ -113,9 +114,7 @@ describe('signit: refused deliveries', () => {
 
   it('refuses the same body with one byte changed', async () => {
     const { send, settled } = setup(APP);
-    const bytes = new TextEncoder().encode(base.body);
-    const at = base.body.indexOf('ING_SENT_DILIVER');
-    bytes[at] = (bytes[at] as number) ^ 0x01;
+    const bytes = flippedAt(base.body, 'ING_SENT_DILIVER');
     const response = await send({ ...base, body: bytes });
     expect(response.status).toBe(401);
     expect(errorCode(response)).toBe('AUTH_INVALID');

@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { platformFixtures } from './platform-fixtures.js';
-import { errorOf, recordingReceiver } from './provider-harness.js';
+import { errorOf, flippedAt, recordingReceiver } from './provider-harness.js';
 import { yousign, yousignPlatform, type CountersignError, type Lifecycle, type YousignOptions } from '@countersign/core';
 import { YOUSIGN_EVENTS, YOUSIGN_LIFECYCLE } from '@countersign/core/yousign';
 // The builders of @countersign/testing, by path: core cannot depend on the testing package (it depends on core).
@@ -115,9 +115,7 @@ describe('yousign: refused deliveries', () => {
 
   it('refuses the body with one byte changed', async () => {
     const { send, settled } = setup({ secrets: SECRET });
-    const bytes = new TextEncoder().encode(base.body);
-    const at = base.body.indexOf('signed');
-    bytes[at] = (bytes[at] as number) ^ 0x01;
+    const bytes = flippedAt(base.body, 'signed');
     const response = await send({ ...base, body: bytes });
     expect([response.status, errorOf(response).code]).toEqual([401, 'AUTH_INVALID']);
     expect(await settled()).toHaveLength(0);
